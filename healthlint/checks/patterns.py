@@ -1,0 +1,194 @@
+"""Pattern matching shared by the phrase-like kinds (phrase, substitution, evidence).
+
+Conventions every rule author relies on:
+- patterns are case-insensitive regular expressions (the ``regex`` module's syntax);
+- a plain space in a pattern matches any run of whitespace, line breaks included, so
+  "studies show" also finds a phrase wrapped across two lines or split by markup;
+- ``{{lexicon}}`` expands to a shared vocabulary (``rules/lexicons``);
+- ``exceptions`` drop a match by its context within the sentence: ``before`` is searched
+  in the sentence text up to the match, ``after`` in the text after it, ``sentence`` in
+  the whole sentence and ``match`` in the matched text itself.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from healthlint.checks.base import RULE_TIME_BUDGET, RuleTimeout
+from healthlint.document import Document
+from healthlint.errors import RuleFileError
+from healthlint.lexicons import expand
+from healthlint.ruleset import Rule
+
+FLAGS = regex.IGNORECASE | regex.VERSION0
+EXCEPTION_PLACES = ("before", "after", "sentence", "match")
+WINDOWS = ("sentence", "paragraph", "document")
+PLAIN_SPACE = re.compile(r"(?<!\\) (?![*+?{])")
+
+
+def compile_pattern(rule: Rule, field: str, pattern: Any) -> regex.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise RuleFileError(rule.path, field, "each pattern must be a non-empty text")
+    try:
+        source = PLAIN_SPACE.sub(r"\\s+", expand(pattern))
+        return regex.compile(source, FLAGS)
+    except RuleFileError:
+        raise
+    except (regex.error, OverflowError, RecursionError) as exc:
+        raise RuleFileError(rule.path, field, f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+def compile_alternation(rule: Rule, field: str, patterns: Any) -> regex.Pattern[str] | None:
+    """One compiled alternation of a list of patterns (each validated on its own first)."""
+    if patterns is None:
+        return None
+    if not isinstance(patterns, list) or not patterns:
+        raise RuleFileError(rule.path, field, "must be a non-empty list of patterns")
+    for i, p in enumerate(patterns):
+        compile_pattern(rule, f"{field}[{i}]", p)
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return compile_pattern(rule, field, joined)
+
+
+@dataclass
+class Near:
+    """Context a match needs nearby (``near: {patterns: [...], within: paragraph}``)."""
+
+    pattern: regex.Pattern[str]
+    within: str
+
+
+@dataclass
+class CompiledPatterns:
+    """A rule's patterns and exceptions, compiled once per run."""
+
+    rule: Rule
+    pattern: regex.Pattern[str]
+    exceptions: dict[str, regex.Pattern[str]]
+    near: Near | None = None
+
+
+def compile_rule(rule: Rule, field: str = "patterns") -> CompiledPatterns:
+    pattern = compile_alternation(rule, field, rule.options.get(field))
+    assert pattern is not None
+    raw = rule.options.get("exceptions", {})
+    if not isinstance(raw, dict):
+        raise RuleFileError(rule.path, "exceptions", f"must map {', '.join(EXCEPTION_PLACES)} to patterns")
+    exceptions = {}
+    for place, patterns in raw.items():
+        if place not in EXCEPTION_PLACES:
+            raise RuleFileError(rule.path, f"exceptions.{place}", f"must be one of {', '.join(EXCEPTION_PLACES)}")
+        exceptions[place] = compile_alternation(rule, f"exceptions.{place}", patterns)
+    return CompiledPatterns(rule, pattern, exceptions, _compile_near(rule))
+
+
+def _compile_near(rule: Rule) -> Near | None:
+    near = rule.options.get("near")
+    if near is None:
+        return None
+    if not isinstance(near, dict) or set(near) - {"patterns", "within"}:
+        raise RuleFileError(rule.path, "near", "must be a mapping with 'patterns' and 'within'")
+    within = near.get("within", "paragraph")
+    if within not in WINDOWS:
+        raise RuleFileError(rule.path, "near.within", f"must be one of {', '.join(WINDOWS)}")
+    pattern = compile_alternation(rule, "near.patterns", near.get("patterns"))
+    assert pattern is not None
+    return Near(pattern, within)
+
+
+def check_window(rule: Rule, field: str, value: Any) -> None:
+    if value not in WINDOWS:
+        raise RuleFileError(rule.path, field, f"must be one of {', '.join(WINDOWS)}, not {value!r}")
+
+
+def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[str]]:
+    """Matches of the rule in the document's prose that survive the exceptions."""
+    text = doc.masked
+    try:
+        if compiled.near and compiled.near.within == "document":
+            if not compiled.near.pattern.search(text, timeout=RULE_TIME_BUDGET):
+                return
+        for m in compiled.pattern.finditer(text, timeout=RULE_TIME_BUDGET):
+            if m.end() == m.start():
+                continue
+            if _excepted(compiled, doc, m) or not _near_ok(compiled, doc, m):
+                continue
+            yield m
+    except TimeoutError:
+        raise RuleTimeout(compiled.rule) from None
+
+
+def window(doc: Document, start: int, within: str) -> tuple[int, int]:
+    """The span of the sentence, paragraph or document around ``start``.
+
+    Citation markers often sit just after the closing full stop ("... gut barrier.[1]"),
+    so a window runs on to the start of the next sentence or the end of the line.
+    """
+    if within == "document":
+        return 0, len(doc.text)
+    if within == "sentence":
+        sentence = doc.sentence_at(start)
+        if sentence is not None:
+            return sentence.start, _next_sentence_start(doc, sentence.end)
+    index = doc.block_at(start)
+    if index is None:
+        return _line_span(doc, start)
+    block = doc.blocks[index]
+    return block.start, _line_end(doc.text, block.end)
+
+
+def _next_sentence_start(doc: Document, end: int) -> int:
+    """Where the next sentence starts, but never past the end of the current line."""
+    line_end = _line_end(doc.text, end)
+    i = bisect_left(doc.sentence_starts, end)
+    if i < len(doc.sentence_starts):
+        return min(doc.sentence_starts[i], max(line_end, end))
+    return line_end
+
+
+def _line_end(text: str, offset: int) -> int:
+    ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _line_span(doc: Document, offset: int) -> tuple[int, int]:
+    line, _ = doc.lines.line_col(offset)
+    return doc.lines.line_start(line), _line_end(doc.text, offset)
+
+
+def _excepted(compiled: CompiledPatterns, doc: Document, m: regex.Match[str]) -> bool:
+    if not compiled.exceptions:
+        return False
+    text = doc.masked
+    start, end = window(doc, m.start(), "sentence")
+    end = min(end, _sentence_end(doc, m.start(), end))
+    checks = {
+        "before": (start, m.start()),
+        "after": (m.end(), end),
+        "sentence": (start, end),
+        "match": (m.start(), m.end()),
+    }
+    for place, pattern in compiled.exceptions.items():
+        a, b = checks[place]
+        if pattern.search(text, a, max(a, b), timeout=RULE_TIME_BUDGET):
+            return True
+    return False
+
+
+def _sentence_end(doc: Document, offset: int, default: int) -> int:
+    sentence = doc.sentence_at(offset)
+    return sentence.end if sentence is not None else default
+
+
+def _near_ok(compiled: CompiledPatterns, doc: Document, m: regex.Match[str]) -> bool:
+    near = compiled.near
+    if near is None or near.within == "document":
+        return True
+    a, b = window(doc, m.start(), near.within)
+    return near.pattern.search(doc.masked, a, b, timeout=RULE_TIME_BUDGET) is not None

@@ -1,0 +1,75 @@
+"""``required``: the document must contain one of the patterns somewhere in its prose.
+
+For what belongs once per article (a medical disclaimer, a references section). With
+``trigger``, the requirement applies only to documents that match a trigger pattern, so
+a recipe page is not asked for a medical disclaimer. The finding points at a real place:
+the first trigger match (``report_at: trigger``) or the article's first line of prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from healthlint.checks.base import RULE_TIME_BUDGET, Hit, RuleTimeout, render
+from healthlint.checks.patterns import compile_alternation
+from healthlint.document import Document
+from healthlint.errors import RuleFileError
+from healthlint.ruleset import Rule
+
+FIELDS = {"patterns": list, "trigger": list, "report_at": str, "search": str}
+REQUIRED = ("patterns",)
+REPORT_AT = ("start", "trigger")
+SEARCH = ("prose", "source")
+
+
+def validate(rule: Rule) -> None:
+    if rule.options.get("report_at", "start") not in REPORT_AT:
+        raise RuleFileError(rule.path, "report_at", f"must be one of {', '.join(REPORT_AT)}")
+    if rule.options.get("search", "prose") not in SEARCH:
+        raise RuleFileError(rule.path, "search", f"must be one of {', '.join(SEARCH)}")
+    if rule.options.get("report_at") == "trigger" and "trigger" not in rule.options:
+        raise RuleFileError(rule.path, "report_at", "'trigger' needs a trigger list")
+    compile_alternation(rule, "patterns", rule.options["patterns"])
+    compile_alternation(rule, "trigger", rule.options.get("trigger"))
+
+
+class Check:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.compiled = [
+            (
+                rule,
+                compile_alternation(rule, "patterns", rule.options["patterns"]),
+                compile_alternation(rule, "trigger", rule.options.get("trigger")),
+            )
+            for rule in rules
+        ]
+
+    def run(self, doc: Document) -> Iterator[Hit]:
+        if not doc.blocks:
+            return
+        for rule, pattern, trigger in self.compiled:
+            try:
+                first_trigger = trigger.search(doc.masked, timeout=RULE_TIME_BUDGET) if trigger else None
+                if trigger and not first_trigger:
+                    continue
+                haystack = doc.text if rule.options.get("search") == "source" else doc.masked
+                if pattern.search(haystack, timeout=RULE_TIME_BUDGET):
+                    continue
+            except TimeoutError:
+                raise RuleTimeout(rule) from None
+            if rule.options.get("report_at") == "trigger" and first_trigger:
+                start, end = first_trigger.span()
+            else:
+                start, end = _first_line(doc)
+            yield Hit(rule, start, end, render(rule.message, doc.text[start:end]))
+
+
+def _first_line(doc: Document) -> tuple[int, int]:
+    """The first line of prose: usually the title, where a reader starts."""
+    start = doc.blocks[0].start
+    line, _ = doc.lines.line_col(start)
+    next_line = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
+    end = min(doc.blocks[0].end, next_line)
+    while end > start and doc.text[end - 1] in "\r\n \t":
+        end -= 1
+    return start, max(end, start + 1)

@@ -1,0 +1,177 @@
+"""Citation recognition, shared by every rule that asks "is there evidence nearby?".
+
+A citation is anything a reader can follow to a source: a link, a resolved footnote or
+numbered marker, a DOI, PMID, PMCID or trial number, an author-year reference, or a
+named journal ("published in The Lancet"). Markers that resolve to nothing are kept
+apart, because a dangling "[4]" looks like evidence but is not.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cache
+
+from healthlint.document import Block, Document
+from healthlint.lexicons import lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    start: int
+    end: int
+    kind: str  # link, footnote, marker, doi, pmid, pmcid, trial, author-year, journal
+    target: str = ""
+
+
+@dataclass
+class Citations:
+    found: list[Citation]
+    unresolved: list[Citation]
+
+    def __post_init__(self) -> None:
+        self.found.sort(key=lambda c: c.start)
+        self._starts = [c.start for c in self.found]
+
+    def any_between(self, start: int, end: int) -> bool:
+        """True when a citation starts inside ``[start, end)``."""
+        i = bisect_left(self._starts, start)
+        return i < len(self._starts) and self._starts[i] < end
+
+    @property
+    def count(self) -> int:
+        return len(self.found)
+
+
+REFERENCE_HEADING = re.compile(
+    r"\s*(?:#+\s*)?(?:references?|sources?|bibliography|works cited|citations|"
+    r"literature(?: cited)?|notes|endnotes|footnotes|further reading|evidence)\s*:?\s*",
+    re.IGNORECASE,
+)
+ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
+NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\[\^([^\]\s]+)\]")
+NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
+INTERNAL_REFERENCE = re.compile(r"#(?:ref|fn|cite|note|footnote|bib|source|r)\b[-_:]?\w*", re.I)
+PATTERNS = {
+    "doi": re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.I),
+    "pmid": re.compile(r"\bPMID:?\s*\d{6,9}\b"),
+    "pmcid": re.compile(r"\bPMC\d{5,9}\b"),
+    "trial": re.compile(r"\b(?:NCT\d{8}|ISRCTN\d{8}|EudraCT\s*\d{4}-\d{6}-\d{2})\b"),
+    "author-year": re.compile(
+        r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
+        r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
+        r"|\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?"
+    ),
+}
+
+
+def find_citations(doc: Document) -> Citations:
+    """Every citation in ``doc`` and every marker that resolves to no reference."""
+    references = _reference_numbers(doc)
+    found: list[Citation] = []
+    unresolved: list[Citation] = []
+    for link in doc.parsed.links:
+        if _link_cites(link.target):
+            found.append(Citation(link.start, link.end, "link", link.target))
+    for marker in doc.parsed.markers:
+        resolves = (
+            marker.label in doc.parsed.footnote_labels
+            if marker.kind == "footnote"
+            else _numbers(marker.label) <= references and bool(_numbers(marker.label))
+        )
+        (found if resolves else unresolved).append(
+            Citation(marker.start, marker.end, marker.kind, marker.label)
+        )
+    for m in NUMERIC_MARKER.finditer(doc.masked):
+        if m.group(2) is not None:  # a footnote reference markdown left as literal text
+            unresolved.append(Citation(m.start(), m.end(), "footnote", m.group(2)))
+            continue
+        numbers = _numbers(m.group(1))
+        cite = Citation(m.start(), m.end(), "marker", m.group(1))
+        (found if numbers and numbers <= references else unresolved).append(cite)
+    for kind, pattern in PATTERNS.items():
+        for m in pattern.finditer(doc.text):
+            found.append(Citation(m.start(), m.end(), kind, m.group()))
+    for m in _journal_pattern().finditer(doc.masked):
+        found.append(Citation(m.start(), m.end(), "journal", m.group()))
+    return Citations(found, [u for u in unresolved if not _inside_reference_list(doc, u.start)])
+
+
+def _link_cites(target: str) -> bool:
+    target = target.strip()
+    if not target or target.lower().startswith(NON_CITING_SCHEMES):
+        return False
+    if target.startswith("#"):
+        return bool(INTERNAL_REFERENCE.fullmatch(target))
+    return True
+
+
+def _numbers(label: str) -> set[int]:
+    """``"1, 3-5"`` → {1, 3, 4, 5}; a nonsensical range gives the empty set."""
+    out: set[int] = set()
+    for part in re.split(r"\s*,\s*", label.strip()):
+        bounds = re.split(r"\s*[–-]\s*", part)
+        if not all(b.isdigit() for b in bounds):
+            return set()
+        lo, hi = int(bounds[0]), int(bounds[-1])
+        if hi < lo or hi - lo > 50:
+            return set()
+        out.update(range(lo, hi + 1))
+    return out
+
+
+def _reference_numbers(doc: Document) -> set[int]:
+    """Numbers of the entries of the document's reference list(s)."""
+    numbers: set[int] = set()
+    for entries in _reference_lists(doc):
+        for position, block in enumerate(entries, start=1):
+            if block.number is not None:
+                numbers.add(block.number)
+                continue
+            m = ENTRY_NUMBER.match(doc.text, block.start - _indent(doc.text, block.start))
+            numbers.add(int(m.group(1) or m.group(2)) if m else position)
+    for block in doc.blocks:
+        if block.kind == "footnote" and block.label and block.label.isdigit():
+            numbers.add(int(block.label))
+    return numbers
+
+
+def _indent(text: str, offset: int) -> int:
+    """How far back the line containing ``offset`` starts (list markers are masked)."""
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return offset - line_start
+
+
+def _reference_lists(doc: Document) -> list[list[Block]]:
+    lists: list[list[Block]] = []
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if not REFERENCE_HEADING.fullmatch(doc.masked[block.start : block.end]):
+            continue
+        entries = []
+        for nxt in blocks[i + 1 :]:
+            starts_numbered = bool(ENTRY_NUMBER.match(doc.text, nxt.start - _indent(doc.text, nxt.start)))
+            if nxt.kind == "heading" and not starts_numbered and nxt.number is None:
+                break
+            entries.append(nxt)
+        lists.append(entries)
+    return lists
+
+
+def _inside_reference_list(doc: Document, offset: int) -> bool:
+    """Markers inside the reference list itself ("[1] Smith J …") are labels, not citations."""
+    for entries in _reference_lists(doc):
+        if entries and entries[0].start <= offset < entries[-1].end:
+            return True
+    return False
+
+
+@cache
+def _journal_pattern() -> re.Pattern[str]:
+    names = "|".join(sorted((re.escape(n) for n in lexicon("journals")), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:published|reported|appeared|appearing|appears)\s+(?:online\s+)?(?:in|by)\s+"
+        rf"(?:the\s+)?(?:journal\s+)?(?:{names}|Journal\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)",
+        re.IGNORECASE,
+    )

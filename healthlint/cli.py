@@ -1,0 +1,141 @@
+"""The command line: arguments and exit codes, nothing else.
+
+Exit codes (design.md §1): 0 no finding at or above the fail level, 1 at least one, 2 a
+usage, configuration, rule-file or internal error — with a one-paragraph message on
+standard error and no traceback unless ``--debug``. Ctrl-C exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from healthlint import __version__
+from healthlint.errors import HealthlintError, UsageError
+from healthlint.finding import SEVERITY_RANK
+
+FAIL_LEVELS = ("error", "warning", "info", "none")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="healthlint",
+        description="Lint health content for missing disclaimers, unsupported claims, "
+        "uncited research and hype.",
+    )
+    parser.add_argument("--version", action="version", version=f"healthlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="lint files and folders")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads standard input")
+    check.add_argument("--format", default="text", metavar="FORMAT", help="text (default), json, …")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument("--fail-on", choices=FAIL_LEVELS, help="lowest severity that makes the run fail (default: warning)")
+    _add_rule_options(check)
+    check.add_argument("--stdin-filename", metavar="NAME", help="name (and so format) of standard input in reports")
+    check.add_argument("--jobs", "-j", type=int, metavar="N", help="lint files in N processes (default: number of CPUs)")
+    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    rules = sub.add_parser("rules", help="list the rules")
+    _add_rule_options(rules)
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = sub.add_parser("explain", help="explain one rule: what it finds, why, examples")
+    explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. HL101")
+    explain.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
+
+    test = sub.add_parser("test", help="check annotated fixture files (ruleid: / ok: comments)")
+    test.add_argument("paths", nargs="+", metavar="PATH", help="fixture files or folders")
+    test.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
+    test.add_argument("--only-rules", action="store_true", help="test only the rules from --rules folders")
+    test.add_argument("--profile", help="profile to test under (default: from each file, else article)")
+    return parser
+
+
+def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a folder of rule files (repeatable)")
+    p.add_argument("--select", metavar="RULES", help="comma-separated rule ids, names or prefixes to run (only these)")
+    p.add_argument("--extend-select", metavar="RULES", help="rules to run in addition to the profile's")
+    p.add_argument("--ignore", metavar="RULES", help="comma-separated rules not to run")
+    p.add_argument("--profile", metavar="NAME", help="rule profile: article (default), advertising, …")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    debug = getattr(args, "debug", False)
+    try:
+        if args.command == "check":
+            from healthlint.commands.check import run_check
+
+            return run_check(args)
+        if args.command == "rules":
+            from healthlint.commands.rules import run_rules
+
+            return run_rules(args)
+        if args.command == "explain":
+            from healthlint.commands.explain import run_explain
+
+            return run_explain(args)
+        from healthlint.commands.test import run_test
+
+        return run_test(args)
+    except HealthlintError as exc:
+        print(f"healthlint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("healthlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if debug:
+            raise
+        print(
+            f"healthlint: internal error: {type(exc).__name__}: {exc}. This is a bug in "
+            "healthlint; rerun with --debug and report the traceback.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe went away, make the interpreter's final flush quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def fail_level_reached(severities: list[str], fail_on: str) -> bool:
+    if fail_on == "none":
+        return False
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[s] >= threshold for s in severities)
+
+
+def split_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def rule_folders(extra: list[str]) -> list[Path]:
+    from healthlint.lexicons import builtin_rules_dir
+
+    folders = [builtin_rules_dir()]
+    for raw in extra:
+        path = Path(raw)
+        if not path.is_dir():
+            raise UsageError(f"--rules {raw}: no such folder of rule files")
+        folders.append(path)
+    return folders
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Plain-text articles: everything is prose except directive lines.
+
+Plain text has no markup, so paragraphs are inferred. Text exported from a CMS usually
+has one paragraph per line; hand-written text is usually wrapped at 70-80 characters
+with blank lines between paragraphs. A blank-line-separated chunk that has any line
+longer than ``UNWRAPPED_LINE`` characters is taken as one-paragraph-per-line; otherwise
+its lines are joined, except for heading-like lines and list items.
+
+A line such as ``# healthlint-disable-next-line HL101`` or ``# ruleid: HL101`` is a
+directive (the plain-text equivalent of an HTML comment): it is masked and recorded as a
+comment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from healthlint.document import Block, Comment, Parsed
+from healthlint.positions import LINE_BREAK
+from healthlint.textutil import blank_span
+
+UNWRAPPED_LINE = 100
+HEADING_MAX = 60
+DIRECTIVE_LINE = re.compile(
+    r"[ \t]*(?:#|//)[ \t]*((?:healthlint-(?:disable|enable)[\w-]*|ruleid:|ok:).*?)[ \t]*"
+)
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*•◦▪]|\d{1,3}[.)]|\[\d{1,3}\])[ \t]+\S")
+TERMINAL = re.compile(r"[.!?:;,\"'”’)\]]$")
+FUNCTION_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to with that than via".split()
+)
+
+
+def parse(text: str) -> Parsed:
+    lines = _lines(text)
+    masked_parts: list[str] = []
+    comments: list[Comment] = []
+    prose: list[tuple[int, int]] = []  # (start, end) of each non-blank, non-directive line
+    for start, end, brk in lines:
+        content = text[start:end]
+        m = DIRECTIVE_LINE.fullmatch(content)
+        if m:
+            comments.append(Comment(start, end, m.group(1)))
+            masked_parts.append(blank_span(content))
+            prose.append((-1, -1))
+        else:
+            masked_parts.append(content)
+            prose.append((start, end) if content.strip() else (-1, -1))
+        masked_parts.append(brk)
+    masked = "".join(masked_parts)
+    return Parsed(masked=masked, blocks=_blocks(text, prose), comments=comments)
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line break) for every line, splitting on \\r\\n, \\r and \\n only."""
+    out = []
+    pos = 0
+    for m in LINE_BREAK.finditer(text):
+        out.append((pos, m.start(), m.group()))
+        pos = m.end()
+    out.append((pos, len(text), ""))
+    return out
+
+
+def _blocks(text: str, prose: list[tuple[int, int]]) -> list[Block]:
+    blocks: list[Block] = []
+    chunk: list[tuple[int, int]] = []
+    for span in prose + [(-1, -1)]:
+        if span[0] >= 0:
+            chunk.append(span)
+        elif chunk:
+            blocks.extend(_chunk_blocks(text, chunk))
+            chunk = []
+    return blocks
+
+
+def _chunk_blocks(text: str, chunk: list[tuple[int, int]]) -> list[Block]:
+    unwrapped = any(end - start > UNWRAPPED_LINE for start, end in chunk)
+    blocks: list[Block] = []
+    cur_start, cur_end = chunk[0]
+    for (start, end), (nstart, nend) in zip(chunk, chunk[1:]):
+        line, nxt = text[start:end].strip(), text[nstart:nend]
+        if unwrapped or LIST_ITEM.match(nxt) or _heading_like(line, nxt):
+            blocks.append(_block(text, cur_start, cur_end, unwrapped))
+            cur_start = nstart
+        cur_end = nend
+    blocks.append(_block(text, cur_start, cur_end, unwrapped))
+    return blocks
+
+
+def _block(text: str, start: int, end: int, unwrapped: bool) -> Block:
+    body = text[start:end].strip()
+    if "\n" not in body and "\r" not in body and _looks_like_title(body):
+        return Block(start, end, "heading")
+    return Block(start, end, "paragraph")
+
+
+def _heading_like(line: str, nxt: str) -> bool:
+    nxt = nxt.lstrip()
+    return (
+        len(line) <= HEADING_MAX
+        and not TERMINAL.search(line)
+        and bool(nxt)
+        and (nxt[0].isupper() or nxt[0].isdigit())
+        and line.split()[-1].lower() not in FUNCTION_WORDS
+    )
+
+
+def _looks_like_title(line: str) -> bool:
+    return 0 < len(line) <= 90 and not re.search(r"[.!?;,]$", line)

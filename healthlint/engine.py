@@ -1,0 +1,128 @@
+"""Run compiled rules over a document: hits → suppression → sorted findings.
+
+The engine knows nothing about any particular rule: it groups the active rules by kind,
+builds each kind's ``Check`` once for the whole run, and turns hits into findings with
+line and column numbers. A rule whose patterns run past their time budget becomes an
+error finding naming the rule, and the other rules still run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from healthlint.checks import kind_module
+from healthlint.checks.base import Hit, RuleTimeout
+from healthlint.document import Document
+from healthlint.finding import Finding
+from healthlint.ruleset import Rule
+from healthlint.suppression import parse_suppressions
+
+SUPPRESSION_KIND = "suppression"
+TIMEOUT_RULE = ("HL902", "rule-timeout")
+
+
+@dataclass
+class Selection:
+    """Which rules run and at what severity: the profile plus the user's choices."""
+
+    profile: str = "article"
+    select: list[str] | None = None  # ids, names, or id prefixes ("HL1"); None = all
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    extend: list[str] = field(default_factory=list)  # turned on even where the profile is off
+
+    def severity_of(self, rule: Rule) -> str | None:
+        if _named(rule, self.ignore):
+            return None
+        level = rule.severity_in(self.profile)
+        if level is None and _named(rule, self.extend):
+            level = rule.severity
+        if self.select is not None:
+            if not _named(rule, self.select):
+                return None
+            level = level or rule.severity
+        if level is None:
+            return None
+        for key in (rule.id, rule.name):
+            if key in self.severity:
+                return None if self.severity[key] == "off" else self.severity[key]
+        return level
+
+
+def _named(rule: Rule, names: list[str]) -> bool:
+    return any(rule.id == n or rule.name == n or (n != "" and rule.id.startswith(n)) for n in names)
+
+
+class Linter:
+    """The rules of one run, compiled once, applied to any number of documents."""
+
+    def __init__(self, rules: list[Rule], selection: Selection | None = None) -> None:
+        self.selection = selection or Selection()
+        self.severity: dict[str, str] = {}
+        by_kind: dict[str, list[Rule]] = {}
+        for rule in rules:
+            level = self.selection.severity_of(rule)
+            if level is None:
+                continue
+            self.severity[rule.id] = level
+            by_kind.setdefault(rule.kind, []).append(rule)
+        self.suppression_rule = next(iter(by_kind.pop(SUPPRESSION_KIND, [])), None)
+        self.checks = [kind_module(kind).Check(kind_rules) for kind, kind_rules in sorted(by_kind.items())]
+        self.rules = {r.id: r for r in rules}
+
+    def lint(self, doc: Document) -> list[Finding]:
+        hits: list[Hit] = []
+        timeouts: list[Finding] = []
+        for check in self.checks:
+            try:
+                hits.extend(check.run(doc))
+            except RuleTimeout as exc:
+                timeouts.append(self._timeout_finding(doc, exc.rule))
+        findings = self._suppress(doc, hits)
+        findings.extend(timeouts)
+        return sorted(set(findings), key=Finding.sort_key)
+
+    def _suppress(self, doc: Document, hits: list[Hit]) -> list[Finding]:
+        suppressions = parse_suppressions(doc)
+        kept = []
+        for hit in hits:
+            covering = [s for s in suppressions if s.covers(hit.rule.id, hit.rule.name, hit.start)]
+            for s in covering:
+                s.used = True
+            if not covering:
+                kept.append(self._finding(doc, hit, self.severity[hit.rule.id]))
+        rule = self.suppression_rule
+        if rule is not None:
+            for s in suppressions:
+                if not s.used:
+                    names = ", ".join(sorted(s.rules)) or "every rule"
+                    message = rule.message.replace("{rules}", names)
+                    hit = Hit(rule, s.comment_start, s.comment_end, message)
+                    kept.append(self._finding(doc, hit, self.severity[rule.id]))
+        return kept
+
+    def _finding(self, doc: Document, hit: Hit, severity: str) -> Finding:
+        line, column = doc.lines.line_col(hit.start)
+        end_line, end_column = doc.lines.line_col(max(hit.end, hit.start + 1))
+        line_start = doc.lines.line_start(line)
+        next_start = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
+        return Finding(
+            path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
+            rule=hit.rule.id, name=hit.rule.name, category=hit.rule.category, severity=severity,
+            message=hit.message, suggestion=hit.suggestion,
+            matched=doc.text[hit.start : hit.end],
+            source_line=doc.text[line_start:next_start].rstrip("\r\n"),
+        )
+
+    def _timeout_finding(self, doc: Document, rule: Rule) -> Finding:
+        from healthlint.checks.base import RULE_TIME_BUDGET
+
+        rule_id, name = TIMEOUT_RULE
+        return Finding(
+            path=doc.path, line=1, column=1, end_line=1, end_column=1, rule=rule_id, name=name,
+            category=rule.category, severity="error",
+            message=(
+                f"rule {rule.id} ({rule.name}) from {rule.path} ran longer than "
+                f"{RULE_TIME_BUDGET:g} s on this file and was stopped; simplify its patterns"
+            ),
+        )

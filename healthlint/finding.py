@@ -1,0 +1,33 @@
+"""A finding as every reporter sees it: the contract of design.md §1."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: str
+    name: str
+    category: str
+    severity: str
+    message: str
+    suggestion: str | None = None
+    # Not part of the JSON contract: what reporters and the baseline need besides it.
+    matched: str = ""
+    source_line: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, int, int]:
+        return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column)
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        del data["matched"], data["source_line"]
+        return data
