@@ -52,9 +52,9 @@ REFERENCE_HEADING = re.compile(
 ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
 NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\[\^([^\]\s]+)\]")
 NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
-INTERNAL_REFERENCE = re.compile(r"#(?:ref|fn|cite|note|footnote|bib|source|r)\b[-_:]?\w*", re.I)
+INTERNAL_REFERENCE = re.compile(r"#(?:ref|fn|cite|note|footnote|bib|source|r)\b[-_:]?\w*", re.IGNORECASE)
 PATTERNS = {
-    "doi": re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.I),
+    "doi": re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE),
     "pmid": re.compile(r"\bPMID:?\s*\d{6,9}\b"),
     "pmcid": re.compile(r"\bPMC\d{5,9}\b"),
     "trial": re.compile(r"\b(?:NCT\d{8}|ISRCTN\d{8}|EudraCT\s*\d{4}-\d{6}-\d{2})\b"),

@@ -37,8 +37,10 @@ def _utf8(data: bytes, display: str) -> tuple[str, list[str]]:
         line = data[: exc.start].count(b"\n") + 1
         text = data.decode("utf-8", errors="replace")
         return text, [
-            f"{display}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); decoded with "
-            "replacement characters; save the file as UTF-8"
+            (
+                f"{display}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); decoded with "
+                "replacement characters; save the file as UTF-8"
+            )
         ]
 
 

@@ -8,7 +8,7 @@ error finding naming the rule, and the other rules still run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from healthlint.checks import kind_module
 from healthlint.checks.base import Hit, RuleTimeout
@@ -30,6 +30,7 @@ class Selection:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
     extend: list[str] = field(default_factory=list)  # turned on even where the profile is off
+    profile_forced: bool = False  # --profile given: documents cannot choose their own
 
     def severity_of(self, rule: Rule) -> str | None:
         if _named(rule, self.ignore):
@@ -54,75 +55,100 @@ def _named(rule: Rule, names: list[str]) -> bool:
 
 
 class Linter:
-    """The rules of one run, compiled once, applied to any number of documents."""
+    """The rules of one run, compiled once per profile, applied to any number of documents.
+
+    A document may choose its own profile in its front matter (``profile: advertising``);
+    ``--profile`` on the command line overrides that (``Selection.profile_forced``).
+    """
 
     def __init__(self, rules: list[Rule], selection: Selection | None = None) -> None:
         self.selection = selection or Selection()
+        self.rules = rules
+        self._compiled: dict[str, _Compiled] = {}
+        self._compiled_for(self.selection.profile)
+
+    def _compiled_for(self, profile: str) -> _Compiled:
+        if profile not in self._compiled:
+            self._compiled[profile] = _Compiled(self.rules, replace(self.selection, profile=profile))
+        return self._compiled[profile]
+
+    def profile_of(self, doc: Document) -> str:
+        wanted = doc.metadata.get("profile")
+        if self.selection.profile_forced or not wanted:
+            return self.selection.profile
+        return wanted.strip()
+
+    def lint(self, doc: Document) -> list[Finding]:
+        compiled = self._compiled_for(self.profile_of(doc))
+        hits: list[Hit] = []
+        timeouts: list[Finding] = []
+        for check in compiled.checks:
+            try:
+                hits.extend(check.run(doc))
+            except RuleTimeout as exc:
+                timeouts.append(_timeout_finding(doc, exc.rule))
+        findings = _suppress(doc, hits, compiled)
+        findings.extend(timeouts)
+        return sorted(set(findings), key=Finding.sort_key)
+
+
+class _Compiled:
+    """The checks of one profile: each kind's ``Check`` built once."""
+
+    def __init__(self, rules: list[Rule], selection: Selection) -> None:
         self.severity: dict[str, str] = {}
         by_kind: dict[str, list[Rule]] = {}
         for rule in rules:
-            level = self.selection.severity_of(rule)
+            level = selection.severity_of(rule)
             if level is None:
                 continue
             self.severity[rule.id] = level
             by_kind.setdefault(rule.kind, []).append(rule)
         self.suppression_rule = next(iter(by_kind.pop(SUPPRESSION_KIND, [])), None)
         self.checks = [kind_module(kind).Check(kind_rules) for kind, kind_rules in sorted(by_kind.items())]
-        self.rules = {r.id: r for r in rules}
 
-    def lint(self, doc: Document) -> list[Finding]:
-        hits: list[Hit] = []
-        timeouts: list[Finding] = []
-        for check in self.checks:
-            try:
-                hits.extend(check.run(doc))
-            except RuleTimeout as exc:
-                timeouts.append(self._timeout_finding(doc, exc.rule))
-        findings = self._suppress(doc, hits)
-        findings.extend(timeouts)
-        return sorted(set(findings), key=Finding.sort_key)
 
-    def _suppress(self, doc: Document, hits: list[Hit]) -> list[Finding]:
-        suppressions = parse_suppressions(doc)
-        kept = []
-        for hit in hits:
-            covering = [s for s in suppressions if s.covers(hit.rule.id, hit.rule.name, hit.start)]
-            for s in covering:
-                s.used = True
-            if not covering:
-                kept.append(self._finding(doc, hit, self.severity[hit.rule.id]))
-        rule = self.suppression_rule
-        if rule is not None:
-            for s in suppressions:
-                if not s.used:
-                    names = ", ".join(sorted(s.rules)) or "every rule"
-                    message = rule.message.replace("{rules}", names)
-                    hit = Hit(rule, s.comment_start, s.comment_end, message)
-                    kept.append(self._finding(doc, hit, self.severity[rule.id]))
-        return kept
+def _suppress(doc: Document, hits: list[Hit], compiled: _Compiled) -> list[Finding]:
+    suppressions = parse_suppressions(doc)
+    kept = []
+    for hit in hits:
+        covering = [s for s in suppressions if s.covers(hit.rule.id, hit.rule.name, hit.start)]
+        for s in covering:
+            s.used = True
+        if not covering:
+            kept.append(_finding(doc, hit, compiled.severity[hit.rule.id]))
+    rule = compiled.suppression_rule
+    if rule is not None:
+        for s in suppressions:
+            if not s.used:
+                names = ", ".join(sorted(s.rules)) or "every rule"
+                message = rule.message.replace("{rules}", names)
+                hit = Hit(rule, s.comment_start, s.comment_end, message)
+                kept.append(_finding(doc, hit, compiled.severity[rule.id]))
+    return kept
 
-    def _finding(self, doc: Document, hit: Hit, severity: str) -> Finding:
-        line, column = doc.lines.line_col(hit.start)
-        end_line, end_column = doc.lines.line_col(max(hit.end, hit.start + 1))
-        line_start = doc.lines.line_start(line)
-        next_start = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
-        return Finding(
-            path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
-            rule=hit.rule.id, name=hit.rule.name, category=hit.rule.category, severity=severity,
-            message=hit.message, suggestion=hit.suggestion,
-            matched=doc.text[hit.start : hit.end],
-            source_line=doc.text[line_start:next_start].rstrip("\r\n"),
-        )
+def _finding(doc: Document, hit: Hit, severity: str) -> Finding:
+    line, column = doc.lines.line_col(hit.start)
+    end_line, end_column = doc.lines.line_col(max(hit.end, hit.start + 1))
+    line_start = doc.lines.line_start(line)
+    next_start = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
+    return Finding(
+        path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
+        rule=hit.rule.id, name=hit.rule.name, category=hit.rule.category, severity=severity,
+        message=hit.message, suggestion=hit.suggestion,
+        matched=doc.text[hit.start : hit.end],
+        source_line=doc.text[line_start:next_start].rstrip("\r\n"),
+    )
 
-    def _timeout_finding(self, doc: Document, rule: Rule) -> Finding:
-        from healthlint.checks.base import RULE_TIME_BUDGET
+def _timeout_finding(doc: Document, rule: Rule) -> Finding:
+    from healthlint.checks.base import RULE_TIME_BUDGET
 
-        rule_id, name = TIMEOUT_RULE
-        return Finding(
-            path=doc.path, line=1, column=1, end_line=1, end_column=1, rule=rule_id, name=name,
-            category=rule.category, severity="error",
-            message=(
-                f"rule {rule.id} ({rule.name}) from {rule.path} ran longer than "
-                f"{RULE_TIME_BUDGET:g} s on this file and was stopped; simplify its patterns"
-            ),
-        )
+    rule_id, name = TIMEOUT_RULE
+    return Finding(
+        path=doc.path, line=1, column=1, end_line=1, end_column=1, rule=rule_id, name=name,
+        category=rule.category, severity="error",
+        message=(
+            f"rule {rule.id} ({rule.name}) from {rule.path} ran longer than "
+            f"{RULE_TIME_BUDGET:g} s on this file and was stopped; simplify its patterns"
+        ),
+    )

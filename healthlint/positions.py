@@ -17,7 +17,7 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 class LineIndex:
     """Maps string offsets to (line, column) by bisecting over line starts."""
 
-    __slots__ = ("starts", "_length")
+    __slots__ = ("_length", "starts")
 
     def __init__(self, text: str) -> None:
         self.starts = [0]

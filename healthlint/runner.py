@@ -94,7 +94,7 @@ def _git_ignored(root: Path) -> set[str]:
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-oi", "--exclude-standard", "--directory", "."],
-            cwd=root, capture_output=True, text=True, timeout=30,
+            cwd=root, capture_output=True, text=True, timeout=30, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return set()

@@ -10,19 +10,12 @@ document) and predictable (a wrong split is fixed by adding to the abbreviation 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from healthlint.document import Block, Sentence
 
 ABBREVIATIONS = frozenset(
-    """
-    dr drs mr mrs ms prof rev st sr jr mt ft gen col capt lt sgt
-    e.g eg i.e ie etc vs v cf al approx ca circa est fig figs sect sec ch vol vols no nos
-    p pp ed eds op cit ibid viz resp incl excl dept univ assoc inc ltd co corp
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    i.v i.m s.c p.o b.i.d t.i.d q.i.d q.d q.h p.r.n h.s a.m p.m
-    mg mcg kg g ml dl mmol tsp tbsp oz lb lbs wk wks mo mos yr yrs hr hrs min mins sec secs
-    m.d ph.d d.o r.n b.sc m.sc mbbs frcp u.s u.k u.n e.u
-    """.split()
+    ["dr", "drs", "mr", "mrs", "ms", "prof", "rev", "st", "sr", "jr", "mt", "ft", "gen", "col", "capt", "lt", "sgt", "e.g", "eg", "i.e", "ie", "etc", "vs", "v", "cf", "al", "approx", "ca", "circa", "est", "fig", "figs", "sect", "sec", "ch", "vol", "vols", "no", "nos", "p", "pp", "ed", "eds", "op", "cit", "ibid", "viz", "resp", "incl", "excl", "dept", "univ", "assoc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "i.v", "i.m", "s.c", "p.o", "b.i.d", "t.i.d", "q.i.d", "q.d", "q.h", "p.r.n", "h.s", "a.m", "p.m", "mg", "mcg", "kg", "g", "ml", "dl", "mmol", "tsp", "tbsp", "oz", "lb", "lbs", "wk", "wks", "mo", "mos", "yr", "yrs", "hr", "hrs", "min", "mins", "sec", "secs", "m.d", "ph.d", "d.o", "r.n", "b.sc", "m.sc", "mbbs", "frcp", "u.s", "u.k", "u.n", "e.u"]
 )
 # A full stop after these ends a sentence only when they are the last word of it,
 # as in "born in the U.S. He moved"; they are vetoed unless a capitalised word follows.
@@ -64,7 +57,7 @@ def split(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, 
             cuts.append(m.end())
     cuts = sorted(set(cuts)) + [len(segment)]
     spans = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         piece = segment[a:b]
         lead = len(piece) - len(piece.lstrip())
         trail = len(piece.rstrip())

@@ -7,7 +7,8 @@ Conventions every rule author relies on:
 - ``{{lexicon}}`` expands to a shared vocabulary (``rules/lexicons``);
 - ``exceptions`` drop a match by its context within the sentence: ``before`` is searched
   in the sentence text up to the match, ``after`` in the text after it, ``sentence`` in
-  the whole sentence and ``match`` in the matched text itself.
+  the whole sentence and ``match`` in the matched text itself. Each exception sees only
+  its own window, so ``^`` and ``$`` anchor at the window's edges.
 """
 
 from __future__ import annotations
@@ -111,9 +112,9 @@ def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[s
     """Matches of the rule in the document's prose that survive the exceptions."""
     text = doc.masked
     try:
-        if compiled.near and compiled.near.within == "document":
-            if not compiled.near.pattern.search(text, timeout=RULE_TIME_BUDGET):
-                return
+        near = compiled.near
+        if near and near.within == "document" and not near.pattern.search(text, timeout=RULE_TIME_BUDGET):
+            return
         for m in compiled.pattern.finditer(text, timeout=RULE_TIME_BUDGET):
             if m.end() == m.start():
                 continue
@@ -176,7 +177,7 @@ def _excepted(compiled: CompiledPatterns, doc: Document, m: regex.Match[str]) ->
     }
     for place, pattern in compiled.exceptions.items():
         a, b = checks[place]
-        if pattern.search(text, a, max(a, b), timeout=RULE_TIME_BUDGET):
+        if pattern.search(text[a : max(a, b)], timeout=RULE_TIME_BUDGET):
             return True
     return False
 

@@ -14,6 +14,7 @@ comment.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from healthlint.document import Block, Comment, Parsed
 from healthlint.positions import LINE_BREAK
@@ -27,7 +28,7 @@ DIRECTIVE_LINE = re.compile(
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*•◦▪]|\d{1,3}[.)]|\[\d{1,3}\])[ \t]+\S")
 TERMINAL = re.compile(r"[.!?:;,\"'”’)\]]$")
 FUNCTION_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to with that than via".split()
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "that", "than", "via"]
 )
 
 
@@ -78,7 +79,7 @@ def _chunk_blocks(text: str, chunk: list[tuple[int, int]]) -> list[Block]:
     unwrapped = any(end - start > UNWRAPPED_LINE for start, end in chunk)
     blocks: list[Block] = []
     cur_start, cur_end = chunk[0]
-    for (start, end), (nstart, nend) in zip(chunk, chunk[1:]):
+    for (start, end), (nstart, nend) in pairwise(chunk):
         line, nxt = text[start:end].strip(), text[nstart:nend]
         if unwrapped or LIST_ITEM.match(nxt) or _heading_like(line, nxt):
             blocks.append(_block(text, cur_start, cur_end, unwrapped))

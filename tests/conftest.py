@@ -1,0 +1,34 @@
+"""Shared helpers: lint text in memory with the built-in rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthlint.documents import parse_document
+from healthlint.engine import Linter, Selection
+from healthlint.finding import Finding
+from healthlint.lexicons import builtin_rules_dir
+from healthlint.ruleset import Rule, load_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def builtin_rules() -> list[Rule]:
+    return load_rules([builtin_rules_dir()])
+
+
+@pytest.fixture(scope="session")
+def lint(builtin_rules):
+    linters: dict[tuple, Linter] = {}
+
+    def run(text: str, path: str = "article.txt", select: tuple[str, ...] | None = None,
+            profile: str = "article") -> list[Finding]:
+        key = (select, profile)
+        if key not in linters:
+            linters[key] = Linter(builtin_rules, Selection(profile=profile, select=list(select) if select else None))
+        return linters[key].lint(parse_document(path, text))
+
+    return run

@@ -1,0 +1,86 @@
+"""The evidence kind: claims need a citation nearby; hedged, negated and asked ones are not claims."""
+
+import pytest
+
+
+def rules_fired(findings):
+    return sorted({f.rule for f in findings})
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "FMT can help restore the gut barrier.",
+        "Our collagen powder boosts your immune system.",
+        "Magnesium reduces the symptoms of anxiety.",
+        "This tea helps to lower blood pressure.",
+        "Acupuncture is an effective treatment for migraine.",
+    ],
+)
+def test_uncited_efficacy_claim_is_reported(lint, sentence):
+    assert "HL101" in rules_fired(lint(sentence + "\n", select=("HL101",)))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "FMT may help some patients, a small trial suggests.",
+        "There is no evidence that magnesium treats anxiety.",
+        "Can turmeric relieve arthritis pain?",
+        "Coffee drinking is associated with a lower risk of liver disease.",
+        "Your immune system fights infection every day.",
+        "Ask your doctor whether physiotherapy can help restore movement.",
+        "Our team can support you with booking.",
+    ],
+)
+def test_hedged_negated_asked_or_non_health_sentence_is_not_a_claim(lint, sentence):
+    assert rules_fired(lint(sentence + "\n", select=("HL101",))) == []
+
+
+def test_claim_with_citation_in_the_same_paragraph_is_supported(lint):
+    text = "Zinc lozenges relieve cold symptoms. A review found this (Hemila et al., 2017).\n"
+    assert rules_fired(lint(text, select=("HL101",))) == []
+
+
+def test_citation_in_another_paragraph_does_not_support_the_claim(lint):
+    text = "Zinc lozenges relieve cold symptoms.\n\nA review is here (Hemila et al., 2017).\n"
+    assert rules_fired(lint(text, select=("HL101",))) == ["HL101"]
+
+
+@pytest.mark.parametrize("text", ["There is no cure for ME/CFS.\n", "This cream does not cure eczema.\n"])
+def test_negated_cure_is_not_a_claim(lint, text):
+    assert rules_fired(lint(text, select=("HL203",))) == []
+
+
+def test_vague_research_needs_a_citation_in_the_same_sentence(lint):
+    cited = "Studies have found mixed results [2].\n\nReferences\n\n1. A.\n2. B.\n"
+    assert rules_fired(lint(cited, select=("HL102",))) == []
+    uncited = "Studies have found mixed results. See the review [2].\n\nReferences\n\n1. A.\n2. B.\n"
+    assert rules_fired(lint(uncited, select=("HL102",))) == ["HL102"]
+
+
+def test_marker_without_a_reference_is_a_citation_finding(lint):
+    text = "Zinc shortens colds [3].\n\nReferences\n\n1. Hemila H. 2013.\n"
+    [finding] = [f for f in lint(text) if f.rule == "HL110"]
+    assert (finding.line, finding.column, finding.category) == (1, 21, "citation")
+    assert finding.message.startswith('Citation marker "[3]"')
+
+
+def test_marker_that_resolves_counts_as_evidence(lint):
+    text = "Zinc shortens colds [1].\n\nReferences\n\n1. Hemila H. 2013.\n"
+    assert "HL110" not in rules_fired(lint(text))
+
+
+def test_clinical_term_breakthrough_pain_is_not_hype(lint):
+    assert rules_fired(lint("Breakthrough pain can occur between doses.\n", select=("HL401",))) == []
+
+
+def test_disclaimer_missing_is_reported_once_at_the_first_line(lint):
+    text = "Sleep and health\n\nPoor sleep is a common symptom of stress.\n"
+    [finding] = [f for f in lint(text) if f.rule == "HL001"]
+    assert (finding.line, finding.column, finding.end_column) == (1, 1, 17)
+
+
+def test_disclaimer_present_satisfies_the_rule(lint):
+    text = "Sleep and health\n\nPoor sleep is a symptom. This is not medical advice.\n"
+    assert "HL001" not in rules_fired(lint(text))

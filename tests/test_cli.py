@@ -1,0 +1,115 @@
+"""The command line contract: formats, exit codes, messages (design.md §1)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from healthlint.cli import main
+
+CLAIM = "Sleep tea\n\nOur sleep tea cures insomnia. This is not medical advice.\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def test_json_output_has_the_contract_fields_and_summary(tmp_path, capsys):
+    path = write(tmp_path, "a.txt", CLAIM)
+    assert main(["check", "--format", "json", str(path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == 1
+    [finding] = data["findings"]
+    assert finding == {
+        "path": str(path), "line": 3, "column": 15, "end_line": 3, "end_column": 20,
+        "rule": "HL203", "name": "cure-or-guarantee-claim", "category": "claim", "severity": "error",
+        "message": '"cures" promises a cure or a guaranteed result; remove it or cite the evidence in this sentence',
+        "suggestion": None,
+    }
+    assert data["summary"] == {"files": 1, "findings": 1, "errors": 1, "warnings": 0, "infos": 0}
+
+
+def test_text_output_is_path_line_column_rule_category_message(tmp_path, capsys):
+    path = write(tmp_path, "a.txt", CLAIM)
+    main(["check", str(path)])
+    out, err = capsys.readouterr()
+    assert out == f'{path}:3:15: HL203 [claim] "cures" promises a cure or a guaranteed result; remove it or cite the evidence in this sentence\n'
+    assert "Found 1 finding (1 error) in 1 file." in err
+
+
+def test_findings_are_sorted_by_path_line_column_rule(tmp_path, capsys):
+    write(tmp_path, "b.txt", CLAIM)
+    write(tmp_path, "a.txt", "Title\n\nA miracle breakthrough. Not medical advice.\n")
+    main(["check", "--format", "json", str(tmp_path)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    keys = [(f["path"], f["line"], f["column"], f["rule"]) for f in findings]
+    assert keys == sorted(keys) and len(keys) == 3
+
+
+def test_clean_file_exits_zero(tmp_path, capsys):
+    path = write(tmp_path, "a.txt", "Walking\n\nWalking is pleasant. This is not medical advice.\n")
+    assert main(["check", str(path)]) == 0
+    assert "No findings in 1 file." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("error", 0), ("warning", 1), ("info", 1), ("none", 0)])
+def test_fail_on_sets_the_lowest_failing_severity(tmp_path, fail_on, code):
+    path = write(tmp_path, "a.txt", "Title\n\nA miracle tea. Not medical advice.\n")  # one warning
+    assert main(["check", "--fail-on", fail_on, str(path)]) == code
+
+
+def test_missing_path_is_a_usage_error_naming_it(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.md")]) == 2
+    assert "nope.md: no such file or folder" in capsys.readouterr().err
+
+
+def test_unknown_format_is_a_usage_error(tmp_path, capsys):
+    path = write(tmp_path, "a.txt", CLAIM)
+    assert main(["check", "--format", "yaml", str(path)]) == 2
+    assert "--format yaml: unknown format" in capsys.readouterr().err
+
+
+def test_standard_input_is_linted_under_the_given_name(monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CLAIM.encode())))
+    assert main(["check", "--stdin-filename", "post.md", "-"]) == 1
+    assert capsys.readouterr().out.startswith("post.md:3:15: HL203")
+
+
+def test_output_file_is_written_and_stdout_stays_empty(tmp_path, capsys):
+    path = write(tmp_path, "a.txt", CLAIM)
+    report = tmp_path / "report.json"
+    main(["check", "--format", "json", "--output", str(report), str(path)])
+    assert capsys.readouterr().out == ""
+    assert json.loads(report.read_text())["summary"]["findings"] == 1
+
+
+def test_select_and_ignore_choose_rules(tmp_path, capsys):
+    path = write(tmp_path, "a.txt", "Title\n\nA miracle tea cures colds.\n")
+    main(["check", "--select", "HL401", "--format", "json", str(path)])
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HL401"}
+    main(["check", "--ignore", "HL401,missing-disclaimer", "--format", "json", str(path)])
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HL203"}
+
+
+def test_jobs_two_gives_the_same_output_as_one(tmp_path, capsys):
+    for i in range(6):
+        write(tmp_path, f"f{i}.txt", CLAIM.replace("insomnia", f"insomnia {i}"))
+    main(["check", "--jobs", "1", "--format", "json", str(tmp_path)])
+    one = capsys.readouterr().out
+    main(["check", "--jobs", "2", "--format", "json", str(tmp_path)])
+    assert capsys.readouterr().out == one
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    path = write(tmp_path, "a.txt", CLAIM)
+    proc = subprocess.run([sys.executable, "-m", "healthlint", "check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
