@@ -90,7 +90,8 @@ def load_rule_file(path: Path) -> Rule:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise RuleFileError(where, str(key), f"is not a field of a {kind} rule{hint}")
         expected = allowed[key]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        types = expected if isinstance(expected, tuple) else (expected,)
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise RuleFileError(where, str(key), f"must be {_type_name(expected)}, not {_type_name(type(value))}")
     for missing in getattr(module, "REQUIRED", ()):
         if missing not in data:
@@ -131,7 +132,9 @@ def _check_common(where: str, data: dict[str, Any]) -> None:
             raise RuleFileError(where, f"examples.{key}", "must be a list of example texts")
 
 
-def _type_name(t: type) -> str:
+def _type_name(t: type | tuple[type, ...]) -> str:
+    if isinstance(t, tuple):
+        return "a number"
     return {str: "text", list: "a list", dict: "a mapping", bool: "true or false", int: "a whole number",
             float: "a number"}.get(t, t.__name__)
 

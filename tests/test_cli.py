@@ -22,7 +22,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_json_output_has_the_contract_fields_and_summary(tmp_path, capsys):
     path = write(tmp_path, "a.txt", CLAIM)
-    assert main(["check", "--format", "json", str(path)]) == 1
+    assert main(["check", "--select", "HL203", "--format", "json", str(path)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1
     [finding] = data["findings"]
@@ -37,7 +37,7 @@ def test_json_output_has_the_contract_fields_and_summary(tmp_path, capsys):
 
 def test_text_output_is_path_line_column_rule_category_message(tmp_path, capsys):
     path = write(tmp_path, "a.txt", CLAIM)
-    main(["check", str(path)])
+    main(["check", "--select", "HL203", str(path)])
     out, err = capsys.readouterr()
     assert out == f'{path}:3:15: HL203 [claim] "cures" promises a cure or a guaranteed result; remove it or cite the evidence in this sentence\n'
     assert "Found 1 finding (1 error) in 1 file." in err
@@ -46,7 +46,7 @@ def test_text_output_is_path_line_column_rule_category_message(tmp_path, capsys)
 def test_findings_are_sorted_by_path_line_column_rule(tmp_path, capsys):
     write(tmp_path, "b.txt", CLAIM)
     write(tmp_path, "a.txt", "Title\n\nA miracle breakthrough. Not medical advice.\n")
-    main(["check", "--format", "json", str(tmp_path)])
+    main(["check", "--select", "HL203,HL401", "--format", "json", str(tmp_path)])
     findings = json.loads(capsys.readouterr().out)["findings"]
     keys = [(f["path"], f["line"], f["column"], f["rule"]) for f in findings]
     assert keys == sorted(keys) and len(keys) == 3
@@ -54,14 +54,14 @@ def test_findings_are_sorted_by_path_line_column_rule(tmp_path, capsys):
 
 def test_clean_file_exits_zero(tmp_path, capsys):
     path = write(tmp_path, "a.txt", "Walking\n\nWalking is pleasant. This is not medical advice.\n")
-    assert main(["check", str(path)]) == 0
+    assert main(["check", "--ignore", "HL601,HL603", str(path)]) == 0
     assert "No findings in 1 file." in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("fail_on", "code"), [("error", 0), ("warning", 1), ("info", 1), ("none", 0)])
 def test_fail_on_sets_the_lowest_failing_severity(tmp_path, fail_on, code):
     path = write(tmp_path, "a.txt", "Title\n\nA miracle tea. Not medical advice.\n")  # one warning
-    assert main(["check", "--fail-on", fail_on, str(path)]) == code
+    assert main(["check", "--select", "HL401", "--fail-on", fail_on, str(path)]) == code
 
 
 def test_missing_path_is_a_usage_error_naming_it(tmp_path, capsys):
@@ -79,7 +79,7 @@ def test_standard_input_is_linted_under_the_given_name(monkeypatch, capsys):
     import io
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CLAIM.encode())))
-    assert main(["check", "--stdin-filename", "post.md", "-"]) == 1
+    assert main(["check", "--select", "HL203", "--stdin-filename", "post.md", "-"]) == 1
     assert capsys.readouterr().out.startswith("post.md:3:15: HL203")
 
 
@@ -95,7 +95,7 @@ def test_select_and_ignore_choose_rules(tmp_path, capsys):
     path = write(tmp_path, "a.txt", "Title\n\nA miracle tea cures colds.\n")
     main(["check", "--select", "HL401", "--format", "json", str(path)])
     assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HL401"}
-    main(["check", "--ignore", "HL401,missing-disclaimer", "--format", "json", str(path)])
+    main(["check", "--ignore", "HL401,missing-disclaimer,HL5,HL6", "--format", "json", str(path)])
     assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HL203"}
 
 

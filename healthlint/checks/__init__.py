@@ -21,6 +21,8 @@ KINDS = {
     "evidence": "evidence",
     "unresolved-citation": "unresolved_citation",
     "suppression": "suppression",
+    "conditional": "conditional",
+    "metric": "metric",
 }
 
 

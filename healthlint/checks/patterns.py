@@ -7,7 +7,8 @@ Conventions every rule author relies on:
 - ``{{lexicon}}`` expands to a shared vocabulary (``rules/lexicons``);
 - ``exceptions`` drop a match by its context within the sentence: ``before`` is searched
   in the sentence text up to the match, ``after`` in the text after it, ``sentence`` in
-  the whole sentence and ``match`` in the matched text itself. Each exception sees only
+  the whole sentence, ``paragraph`` in the whole paragraph and ``match`` in the matched
+  text itself. Each exception sees only
   its own window, so ``^`` and ``$`` anchor at the window's edges.
 """
 
@@ -28,7 +29,7 @@ from healthlint.lexicons import expand
 from healthlint.ruleset import Rule
 
 FLAGS = regex.IGNORECASE | regex.VERSION0
-EXCEPTION_PLACES = ("before", "after", "sentence", "match")
+EXCEPTION_PLACES = ("before", "after", "sentence", "paragraph", "match")
 WINDOWS = ("sentence", "paragraph", "document")
 PLAIN_SPACE = re.compile(r"(?<!\\) (?![*+?{])")
 
@@ -173,6 +174,7 @@ def _excepted(compiled: CompiledPatterns, doc: Document, m: regex.Match[str]) ->
         "before": (start, m.start()),
         "after": (m.end(), end),
         "sentence": (start, end),
+        "paragraph": window(doc, m.start(), "paragraph"),
         "match": (m.start(), m.end()),
     }
     for place, pattern in compiled.exceptions.items():

@@ -2,7 +2,9 @@
 
 For what belongs once per article (a medical disclaimer, a references section). With
 ``trigger``, the requirement applies only to documents that match a trigger pattern, so
-a recipe page is not asked for a medical disclaimer. The finding points at a real place:
+a recipe page is not asked for a medical disclaimer. ``metadata`` names front-matter or
+``<meta>`` fields that also satisfy it (an ``author`` field is a byline), and
+``citations: true`` lets any citation satisfy it (a references section). The finding points at a real place:
 the first trigger match (``report_at: trigger``) or the article's first line of prose.
 """
 
@@ -16,7 +18,7 @@ from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
 
-FIELDS = {"patterns": list, "trigger": list, "report_at": str, "search": str}
+FIELDS = {"patterns": list, "trigger": list, "report_at": str, "search": str, "metadata": list, "citations": bool}
 REQUIRED = ("patterns",)
 REPORT_AT = ("start", "trigger")
 SEARCH = ("prose", "source")
@@ -53,18 +55,18 @@ class Check:
                 if trigger and not first_trigger:
                     continue
                 haystack = doc.text if rule.options.get("search") == "source" else doc.masked
-                if pattern.search(haystack, timeout=RULE_TIME_BUDGET):
+                if _satisfied(rule, doc) or pattern.search(haystack, timeout=RULE_TIME_BUDGET):
                     continue
             except TimeoutError:
                 raise RuleTimeout(rule) from None
             if rule.options.get("report_at") == "trigger" and first_trigger:
                 start, end = first_trigger.span()
             else:
-                start, end = _first_line(doc)
+                start, end = first_line(doc)
             yield Hit(rule, start, end, render(rule.message, doc.text[start:end]))
 
 
-def _first_line(doc: Document) -> tuple[int, int]:
+def first_line(doc: Document) -> tuple[int, int]:
     """The first line of prose: usually the title, where a reader starts."""
     start = doc.blocks[0].start
     line, _ = doc.lines.line_col(start)
@@ -73,3 +75,9 @@ def _first_line(doc: Document) -> tuple[int, int]:
     while end > start and doc.text[end - 1] in "\r\n \t":
         end -= 1
     return start, max(end, start + 1)
+
+
+def _satisfied(rule: Rule, doc: Document) -> bool:
+    if any(str(doc.metadata.get(key, "")).strip() for key in rule.options.get("metadata", ())):
+        return True
+    return bool(rule.options.get("citations")) and doc.citations.count > 0

@@ -1,0 +1,42 @@
+"""Claim strength: how causal a sentence sounds, from the tiers in ``rules/lexicons``.
+
+Readers distinguish direct causal statements ("FMT restores the gut barrier"), "can"
+statements ("FMT can help restore") and moderate ones ("may help", "is linked to")
+(Adams et al. 2017). Evidence rules use the tier to tell a claim from a hedge or an
+association, and the tiers are data so an editor can tune them without code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+import yaml
+
+from healthlint.errors import RuleFileError
+from healthlint.lexicons import builtin_rules_dir, expand
+
+TIERS = ("none", "negated", "correlational", "conditional", "can", "direct")
+ORDER = ("negated", "correlational", "conditional", "can", "direct")
+
+
+@cache
+def _tier_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        tiers = data["tiers"]
+        return tuple(
+            (tier, regex.compile("|".join(f"(?:{expand(p)})" for p in tiers[tier]).replace(" ", r"\s+"), regex.I))
+            for tier in ORDER
+        )
+    except (OSError, KeyError, TypeError, yaml.YAMLError, regex.error) as exc:
+        raise RuleFileError(str(path), "tiers", f"cannot be loaded: {exc}") from None
+
+
+def strength(sentence: str) -> str:
+    """The tier of ``sentence``: none, negated, correlational, conditional, can or direct."""
+    for tier, pattern in _tier_patterns():
+        if pattern.search(sentence):
+            return tier
+    return "none"
