@@ -14,13 +14,20 @@ VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
 def syllables(word: str) -> int:
-    """Estimated syllables in an English word (vowel groups, silent final e)."""
+    """Estimated syllables in an English word: vowel groups, less silent endings.
+
+    Silent: a final "e" ("rate"), "-ed" except after t or d ("treated" keeps it), "-es"
+    except after a sibilant ("reduces" keeps it), "-gue"/"-que" ("fatigue"). "io" is two
+    syllables except in "-ion"/"-ious" ("bio-tic" but "infection").
+    """
     w = word.lower().replace("’", "'")
     if len(w) <= 3:
         return 1
-    w = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", w)
+    w = re.sub(r"(?:[gq]ue|(?<=[^aeiouyl])e|(?<=[aeiouy]l)e|(?<=[^aeiouytd])ed|(?<=[^aeiouycszgxh])es)$", "", w)
     w = re.sub(r"^y", "", w)
-    return max(1, len(VOWEL_GROUPS.findall(w)))
+    groups = VOWEL_GROUPS.findall(w)
+    extra = len(re.findall(r"io(?!n|us)", w))
+    return max(1, len(groups) + extra)
 
 
 def flesch_kincaid_grade(words: int, sentences: int, syllable_count: int) -> float:

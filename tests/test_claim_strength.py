@@ -1,0 +1,36 @@
+"""Claim strength tiers (rules/lexicons/claim-strength.yaml)."""
+
+import pytest
+
+from healthlint.claims import strength
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tier"),
+    [
+        ("FMT restores the gut barrier.", "direct"),
+        ("Probiotics reduce bloating in adults.", "direct"),
+        ("FMT can help restore the gut barrier.", "can"),
+        ("FMT may help some patients, a small trial suggests [3].", "conditional"),
+        ("Coffee drinking is associated with a lower risk of liver disease.", "correlational"),
+        ("People who walked daily were less likely to develop diabetes.", "correlational"),
+        ("There is no cure for ME/CFS.", "negated"),
+        ("Vitamin C does not prevent colds.", "negated"),
+        ("The clinic opened in 2019.", "none"),
+    ],
+)
+def test_sentence_is_classified_into_its_tier(sentence, tier):
+    assert strength(sentence) == tier
+
+
+def test_labelled_sentences_are_mostly_classified_right():
+    """The labelled set written for the tiers: report accuracy, require most of it."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "claim_strength.tsv"
+    if not data.exists():
+        pytest.skip("tests/data/claim_strength.tsv not present")
+    rows = [line.split("\t", 1) for line in data.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    rows = [(t.strip(), s.strip()) for t, s in rows if t.strip() != "tier"]
+    right = sum(strength(s) == t for t, s in rows)
+    assert right / len(rows) >= 0.8, f"{right}/{len(rows)} classified right"
