@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+JSON_FIELDS = (
+    "path", "line", "column", "end_line", "end_column", "rule", "name", "category", "severity",
+    "message", "suggestion",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,4 @@ class Finding:
         return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column)
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        del data["matched"], data["source_line"]
-        return data
+        return {name: getattr(self, name) for name in JSON_FIELDS}

@@ -8,11 +8,13 @@ the formulas used in that guidance and in the published literature on patient le
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Estimated syllables in an English word: vowel groups, less silent endings.
 

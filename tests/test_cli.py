@@ -86,7 +86,7 @@ def test_standard_input_is_linted_under_the_given_name(monkeypatch, capsys):
 def test_output_file_is_written_and_stdout_stays_empty(tmp_path, capsys):
     path = write(tmp_path, "a.txt", CLAIM)
     report = tmp_path / "report.json"
-    main(["check", "--format", "json", "--output", str(report), str(path)])
+    main(["check", "--select", "HL203", "--format", "json", "--output", str(report), str(path)])
     assert capsys.readouterr().out == ""
     assert json.loads(report.read_text())["summary"]["findings"] == 1
 

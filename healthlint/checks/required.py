@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from healthlint.checks.base import RULE_TIME_BUDGET, Hit, RuleTimeout, render
-from healthlint.checks.patterns import compile_alternation
+from healthlint.checks.patterns import CompiledPatterns, compile_alternation, compile_rule, matches
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
 
-FIELDS = {"patterns": list, "trigger": list, "report_at": str, "search": str, "metadata": list, "citations": bool}
+FIELDS = {"patterns": list, "trigger": list, "exceptions": dict, "report_at": str, "search": str, "metadata": list, "citations": bool}
 REQUIRED = ("patterns",)
 REPORT_AT = ("start", "trigger")
 SEARCH = ("prose", "source")
@@ -32,7 +32,16 @@ def validate(rule: Rule) -> None:
     if rule.options.get("report_at") == "trigger" and "trigger" not in rule.options:
         raise RuleFileError(rule.path, "report_at", "'trigger' needs a trigger list")
     compile_alternation(rule, "patterns", rule.options["patterns"])
-    compile_alternation(rule, "trigger", rule.options.get("trigger"))
+    _trigger(rule)
+
+
+def _trigger(rule: Rule) -> CompiledPatterns | None:
+    """The trigger, with the rule's exceptions applied to it (a negated claim is no trigger)."""
+    if "trigger" not in rule.options:
+        if "exceptions" in rule.options:
+            raise RuleFileError(rule.path, "exceptions", "apply to the trigger; give a trigger list")
+        return None
+    return compile_rule(rule, "trigger")
 
 
 class Check:
@@ -41,7 +50,7 @@ class Check:
             (
                 rule,
                 compile_alternation(rule, "patterns", rule.options["patterns"]),
-                compile_alternation(rule, "trigger", rule.options.get("trigger")),
+                _trigger(rule),
             )
             for rule in rules
         ]
@@ -51,7 +60,7 @@ class Check:
             return
         for rule, pattern, trigger in self.compiled:
             try:
-                first_trigger = trigger.search(doc.masked, timeout=RULE_TIME_BUDGET) if trigger else None
+                first_trigger = next(matches(trigger, doc), None) if trigger else None
                 if trigger and not first_trigger:
                     continue
                 haystack = doc.text if rule.options.get("search") == "source" else doc.masked
@@ -67,11 +76,15 @@ class Check:
 
 
 def first_line(doc: Document) -> tuple[int, int]:
-    """The first line of prose: usually the title, where a reader starts."""
-    start = doc.blocks[0].start
+    """The first line of prose: usually the title, where a reader starts.
+
+    Front-matter fields are prose too, but readers start at the article's first line.
+    """
+    first = next((b for b in doc.blocks if b.kind != "metadata"), doc.blocks[0])
+    start = first.start
     line, _ = doc.lines.line_col(start)
     next_line = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
-    end = min(doc.blocks[0].end, next_line)
+    end = min(first.end, next_line)
     while end > start and doc.text[end - 1] in "\r\n \t":
         end -= 1
     return start, max(end, start + 1)

@@ -6,6 +6,8 @@ with blank lines between paragraphs. A blank-line-separated chunk that has any l
 longer than ``UNWRAPPED_LINE`` characters is taken as one-paragraph-per-line; otherwise
 its lines are joined, except for heading-like lines and list items.
 
+Bare URLs and e-mail addresses are masked; URLs are recorded as links (citations).
+
 A line such as ``# healthlint-disable-next-line HL101`` or ``# ruleid: HL101`` is a
 directive (the plain-text equivalent of an HTML comment): it is masked and recorded as a
 comment.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from healthlint.document import Block, Comment, Parsed
+from healthlint.document import Block, Comment, Link, Parsed
 from healthlint.positions import LINE_BREAK
 from healthlint.textutil import blank_span
 
@@ -26,6 +28,9 @@ DIRECTIVE_LINE = re.compile(
     r"[ \t]*(?:#|//)[ \t]*((?:healthlint-(?:disable|enable)[\w-]*|ruleid:|ok:).*?)[ \t]*"
 )
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*•◦▪]|\d{1,3}[.)]|\[\d{1,3}\])[ \t]+\S")
+BARE_LINK = re.compile(
+    r"""(?:\bhttps?://|\bwww\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"""
+)
 TERMINAL = re.compile(r"[.!?:;,\"'”’)\]]$")
 FUNCTION_WORDS = frozenset(
     ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "that", "than", "via"]
@@ -48,8 +53,21 @@ def parse(text: str) -> Parsed:
             masked_parts.append(content)
             prose.append((start, end) if content.strip() else (-1, -1))
         masked_parts.append(brk)
-    masked = "".join(masked_parts)
-    return Parsed(masked=masked, blocks=_blocks(text, prose), comments=comments)
+    masked, links = _mask_links("".join(masked_parts))
+    return Parsed(masked=masked, blocks=_blocks(text, prose), comments=comments, links=links)
+
+
+def _mask_links(masked: str) -> tuple[str, list[Link]]:
+    """Blank bare URLs and e-mail addresses: "example.com/miracle-cure" is not prose."""
+    links = [Link(m.start(), m.end(), m.group()) for m in BARE_LINK.finditer(masked)]
+    if not links:
+        return masked, links
+    parts, pos = [], 0
+    for link in links:
+        parts += [masked[pos : link.start], " " * (link.end - link.start)]
+        pos = link.end
+    parts.append(masked[pos:])
+    return "".join(parts), [link for link in links if "@" not in link.target or "://" in link.target]
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
