@@ -52,7 +52,9 @@ REFERENCE_HEADING = re.compile(
 ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
 NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\[\^([^\]\s]+)\]")
 NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
-INTERNAL_REFERENCE = re.compile(r"#(?:ref|fn|cite|note|footnote|bib|source|r)\b[-_:]?\w*", re.IGNORECASE)
+INTERNAL_REFERENCE = re.compile(
+    r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.I
+)
 PATTERNS = {
     "doi": re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE),
     "pmid": re.compile(r"\bPMID:?\s*\d{6,9}\b"),

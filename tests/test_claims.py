@@ -84,3 +84,17 @@ def test_disclaimer_missing_is_reported_once_at_the_first_line(lint):
 def test_disclaimer_present_satisfies_the_rule(lint):
     text = "Sleep and health\n\nPoor sleep is a symptom. This is not medical advice.\n"
     assert "HL001" not in rules_fired(lint(text))
+
+
+def test_internal_links_to_reference_entries_are_citations(lint):
+    html = (
+        "<p>Zinc shortens colds.<a href='#ref1'>1</a></p>"
+        "<h2>References</h2><ol><li id='ref1'>Hemila H. 2017.</li></ol>"
+    )
+    assert "HL101" not in {f.rule for f in lint(html, path="a.html", select=("HL101",))}
+    from healthlint.citations import INTERNAL_REFERENCE
+
+    for target in ("#ref1", "#fn1", "#cite_note-3", "#user-content-fn-1", "#R1", "#bib5", "#ref-2"):
+        assert INTERNAL_REFERENCE.fullmatch(target), target
+    for target in ("#booking", "#results", "#recipes"):
+        assert not INTERNAL_REFERENCE.fullmatch(target), target
