@@ -52,10 +52,15 @@ def compile_alternation(rule: Rule, field: str, patterns: Any) -> regex.Pattern[
         return None
     if not isinstance(patterns, list) or not patterns:
         raise RuleFileError(rule.path, field, "must be a non-empty list of patterns")
-    for i, p in enumerate(patterns):
-        compile_pattern(rule, f"{field}[{i}]", p)
+    if not all(isinstance(p, str) and p.strip() for p in patterns):
+        raise RuleFileError(rule.path, field, "each pattern must be a non-empty text")
     joined = "|".join(f"(?:{p})" for p in patterns)
-    return compile_pattern(rule, field, joined)
+    try:
+        return compile_pattern(rule, field, joined)
+    except RuleFileError:
+        for i, p in enumerate(patterns):  # name the pattern that is wrong
+            compile_pattern(rule, f"{field}[{i}]", p)
+        raise
 
 
 @dataclass
