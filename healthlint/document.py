@@ -145,6 +145,20 @@ class Document:
     def _block_starts(self) -> list[int]:
         return [b.start for b in self.blocks]
 
+    @cached_property
+    def block_bounds(self) -> tuple[list[int], list[int]]:
+        """Block starts and ends, each running to the end of its last line.
+
+        Markup after the last prose character (a citation marker, a closing tag) belongs
+        to the block, so a pattern may reach it.
+        """
+        lines = self.lines
+        ends = []
+        for b in self.blocks:
+            line, _ = lines.line_col(max(b.start, b.end - 1))
+            ends.append(lines.starts[line] if line < lines.count else len(self.text))
+        return self._block_starts, ends
+
     def sentence_at(self, offset: int) -> Sentence | None:
         from bisect import bisect_right
 

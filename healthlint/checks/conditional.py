@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from healthlint.checks.base import RULE_TIME_BUDGET, Hit, RuleTimeout, render
-from healthlint.checks.patterns import check_window, compile_alternation, compile_rule, matches, window
+from healthlint.checks.patterns import (
+    check_window,
+    compile_alternation,
+    compile_rule,
+    matches,
+    window,
+)
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from healthlint.checks.base import Hit, render
-from healthlint.claims import TIERS, strength
 from healthlint.checks.patterns import check_window, compile_rule, matches, window
+from healthlint.claims import TIERS, strength
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule

@@ -15,6 +15,7 @@ Conventions every rule author relies on:
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 import regex
 
 from healthlint.checks.base import RULE_TIME_BUDGET, RuleTimeout
+from healthlint.checks.gate import INDEX, gate_words
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.lexicons import expand
@@ -72,18 +74,77 @@ class Near:
 
 
 @dataclass
+class Scanner:
+    """A list of patterns, each scanned only in the blocks that hold one of its gate words.
+
+    Matches are merged as one alternation of the list would report them: leftmost first,
+    the earlier pattern first at the same place, no two overlapping.
+    """
+
+    parts: list[tuple[regex.Pattern[str], frozenset[str] | None]]
+
+    def finditer(self, doc: Document, deadline: float) -> list[regex.Match[str]]:
+        text = doc.masked
+        found = []
+        for index, (pattern, gate) in enumerate(self.parts):
+            for start, end in _regions(gate, doc):
+                for m in pattern.finditer(text, start, end, timeout=_remaining(deadline)):
+                    if m.end() > m.start():
+                        found.append((m.start(), index, m))
+        found.sort(key=lambda item: (item[0], item[1]))
+        kept, last_end = [], -1
+        for start, _, m in found:
+            if start >= last_end:
+                kept.append(m)
+                last_end = m.end()
+        return kept
+
+    def search(self, doc: Document, haystack: str, deadline: float) -> bool:
+        """True when any pattern matches anywhere in ``haystack`` (the masked text or the source)."""
+        for pattern, gate in self.parts:
+            regions = _regions(gate, doc) if haystack is doc.masked else [(0, len(haystack))]
+            for start, end in regions:
+                if pattern.search(haystack, start, end, timeout=_remaining(deadline)):
+                    return True
+        return False
+
+
+def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:
+    if not isinstance(patterns, list) or not patterns:
+        raise RuleFileError(rule.path, field, "must be a non-empty list of patterns")
+    parts = []
+    for i, p in enumerate(patterns):
+        compiled = compile_pattern(rule, f"{field}[{i}]", p)
+        gate = gate_words(PLAIN_SPACE.sub(r"\\s+", expand(p)))
+        INDEX.add(gate)
+        parts.append((compiled, gate))
+    return Scanner(parts)
+
+
+def _remaining(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    return remaining
+
+
+def deadline() -> float:
+    """When a rule that starts now must be done with one document."""
+    return time.monotonic() + RULE_TIME_BUDGET
+
+
+@dataclass
 class CompiledPatterns:
     """A rule's patterns and exceptions, compiled once per run."""
 
     rule: Rule
-    pattern: regex.Pattern[str]
+    scanner: Scanner
     exceptions: dict[str, regex.Pattern[str]]
     near: Near | None = None
 
 
 def compile_rule(rule: Rule, field: str = "patterns") -> CompiledPatterns:
-    pattern = compile_alternation(rule, field, rule.options.get(field))
-    assert pattern is not None
+    scanner = compile_scanner(rule, field, rule.options.get(field))
     raw = rule.options.get("exceptions", {})
     if not isinstance(raw, dict):
         raise RuleFileError(rule.path, "exceptions", f"must map {', '.join(EXCEPTION_PLACES)} to patterns")
@@ -92,7 +153,7 @@ def compile_rule(rule: Rule, field: str = "patterns") -> CompiledPatterns:
         if place not in EXCEPTION_PLACES:
             raise RuleFileError(rule.path, f"exceptions.{place}", f"must be one of {', '.join(EXCEPTION_PLACES)}")
         exceptions[place] = compile_alternation(rule, f"exceptions.{place}", patterns)
-    return CompiledPatterns(rule, pattern, exceptions, _compile_near(rule))
+    return CompiledPatterns(rule, scanner, exceptions, _compile_near(rule))
 
 
 def _compile_near(rule: Rule) -> Near | None:
@@ -115,20 +176,28 @@ def check_window(rule: Rule, field: str, value: Any) -> None:
 
 
 def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[str]]:
-    """Matches of the rule in the document's prose that survive the exceptions."""
-    text = doc.masked
+    """Matches of the rule in the document's prose that survive the exceptions.
+
+    A match never runs from one block into the next (see ``Scanner``).
+    """
+    until = deadline()
     try:
         near = compiled.near
-        if near and near.within == "document" and not near.pattern.search(text, timeout=RULE_TIME_BUDGET):
+        if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=RULE_TIME_BUDGET):
             return
-        for m in compiled.pattern.finditer(text, timeout=RULE_TIME_BUDGET):
-            if m.end() == m.start():
-                continue
+        for m in compiled.scanner.finditer(doc, until):
             if _excepted(compiled, doc, m) or not _near_ok(compiled, doc, m):
                 continue
             yield m
     except TimeoutError:
         raise RuleTimeout(compiled.rule) from None
+
+
+def _regions(gate: frozenset[str] | None, doc: Document) -> list[tuple[int, int]]:
+    if gate is None:
+        return [(0, len(doc.masked))]
+    starts, ends = doc.block_bounds
+    return [(starts[i], ends[i]) for i in INDEX.blocks_with(doc, gate)]
 
 
 def window(doc: Document, start: int, within: str) -> tuple[int, int]:

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from healthlint.checks.base import RULE_TIME_BUDGET, Hit, RuleTimeout, render
-from healthlint.checks.patterns import CompiledPatterns, compile_alternation, compile_rule, matches
+from healthlint.checks.base import Hit, RuleTimeout, render
+from healthlint.checks.patterns import (
+    CompiledPatterns,
+    compile_rule,
+    compile_scanner,
+    deadline,
+    matches,
+)
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
@@ -31,7 +37,7 @@ def validate(rule: Rule) -> None:
         raise RuleFileError(rule.path, "search", f"must be one of {', '.join(SEARCH)}")
     if rule.options.get("report_at") == "trigger" and "trigger" not in rule.options:
         raise RuleFileError(rule.path, "report_at", "'trigger' needs a trigger list")
-    compile_alternation(rule, "patterns", rule.options["patterns"])
+    compile_scanner(rule, "patterns", rule.options["patterns"])
     _trigger(rule)
 
 
@@ -49,7 +55,7 @@ class Check:
         self.compiled = [
             (
                 rule,
-                compile_alternation(rule, "patterns", rule.options["patterns"]),
+                compile_scanner(rule, "patterns", rule.options["patterns"]),
                 _trigger(rule),
             )
             for rule in rules
@@ -64,7 +70,7 @@ class Check:
                 if trigger and not first_trigger:
                     continue
                 haystack = doc.text if rule.options.get("search") == "source" else doc.masked
-                if _satisfied(rule, doc) or pattern.search(haystack, timeout=RULE_TIME_BUDGET):
+                if _satisfied(rule, doc) or pattern.search(doc, haystack, deadline()):
                     continue
             except TimeoutError:
                 raise RuleTimeout(rule) from None

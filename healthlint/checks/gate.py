@@ -1,0 +1,138 @@
+"""Cheap prefilters: the words a pattern cannot match without.
+
+Running every rule's regular expression over every character of every article is what
+makes prose linters slow. Most patterns cannot match unless one of a few literal words
+appears ("miracle", "side effect"), so each compiled pattern gets a *gate*: a set of
+lower-case literals, one of which every match must contain. A block of prose that
+contains none of them cannot hold a match and is not scanned. The gate is derived from
+the pattern itself (through the standard library's regex parser), so rule authors never
+write it; a pattern the parser cannot analyse simply has no gate and is scanned in full.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C
+from re import _parser
+
+MIN_LITERAL = 3  # shorter literals ("a", "is") would let almost every block through
+MAX_LITERALS = 400
+
+
+def gate_words(source: str) -> frozenset[str] | None:
+    """Literals one of which every match of ``source`` contains, or None if unknown."""
+    try:
+        parsed = _parser.parse(source, 0)
+    except Exception:  # noqa: BLE001 - regex-only syntax: no gate, scan everything
+        return None
+    words = _required(list(parsed))
+    if not words or len(words) > MAX_LITERALS:
+        return None
+    return frozenset(words)
+
+
+def _required(items: list) -> set[str] | None:
+    """The best literal set a sequence of parsed items cannot match without."""
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        usable = bool(candidate) and all(len(w) >= MIN_LITERAL for w in candidate)
+        if usable and (best is None or _better(candidate, best)):
+            best = candidate
+
+    for op, arg in items:
+        if op is C.LITERAL:
+            run.append(chr(arg).lower())
+            continue
+        consider({"".join(run)} if run else None)
+        run = []
+        if op is C.SUBPATTERN:
+            consider(_required(list(arg[-1])))
+        elif op is C.BRANCH:
+            branches = [_required(list(b)) for b in arg[1]]
+            if all(branches):
+                consider(set().union(*branches))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and arg[0] >= 1:
+            consider(_required(list(arg[2])))
+    consider({"".join(run)} if run else None)
+    return best
+
+
+def _better(candidate: set[str], best: set[str]) -> bool:
+    """Fewer, longer literals filter better."""
+    return (len(candidate), -min(map(len, candidate))) < (len(best), -min(map(len, best)))
+
+
+class GateIndex:
+    """Every gate word of the run, found in one pass over a document.
+
+    One scan with a single trie-shaped expression tells which blocks contain which gate
+    words; each pattern then runs only on the blocks holding a word of its gate. Words
+    are found at every position (a lookahead), and a word found also counts for the
+    shorter gate words inside it ("restore" holds "store").
+    """
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self._version = 0
+        self._built: tuple[int, re.Pattern[str], dict[str, frozenset[str]]] | None = None
+
+    def add(self, words: frozenset[str] | None) -> None:
+        if words and not words <= self.words:
+            self.words.update(words)
+            self._version += 1
+
+    def _scanner(self) -> tuple[int, re.Pattern[str], dict[str, frozenset[str]]]:
+        if self._built is None or self._built[0] != self._version:
+            words = frozenset(self.words)
+            pattern = re.compile("(?=(" + _trie(words) + "))") if words else re.compile("(?!)")
+            inside = {w: frozenset(v for v in words if v in w) for w in words}
+            self._built = (self._version, pattern, inside)
+        return self._built
+
+    def blocks_with(self, doc, gate: frozenset[str]) -> list[int]:
+        """Indices of the blocks of ``doc`` that contain a word of ``gate``."""
+        index = self._word_blocks(doc)
+        hits: set[int] = set()
+        for word in gate:
+            hits.update(index.get(word, ()))
+        return sorted(hits)
+
+    def _word_blocks(self, doc) -> dict[str, list[int]]:
+        """Gate word → blocks containing it, computed once per document and rule set."""
+        version, pattern, inside = self._scanner()
+        cache = doc.__dict__.setdefault("_gate_words", {})
+        if version not in cache:
+            starts, ends = doc.block_bounds
+            lowered = doc.lowered
+            index: dict[str, list[int]] = {}
+            for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+                found = set(pattern.findall(lowered, start, end))
+                for word in frozenset().union(*(inside[w] for w in found)) if found else ():
+                    index.setdefault(word, []).append(i)
+            cache[version] = index
+        return cache[version]
+
+
+INDEX = GateIndex()
+
+
+def _trie(words: frozenset[str]) -> str:
+    """An alternation of ``words`` factored by shared prefixes, longest first."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)

@@ -1,0 +1,61 @@
+"""The prefilter never changes what is found, only how much text is scanned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import healthlint.checks.patterns as patterns
+from healthlint.checks.gate import _trie, gate_words
+from healthlint.documents import format_for, parse_document
+from healthlint.encoding import decode_bytes
+from healthlint.engine import Linter, Selection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        (r"\bno\s+(?:known\s+)?side[- ]effects?\b", {"effect"}),
+        (r"\b(?:can|will|helps?)\s+restore\b", {"restore"}),
+        (r"miracl(?:e|es|ulous)", {"miracl"}),
+        (r"\b(?:cures|heals)\b", {"cures", "heals"}),
+    ],
+)
+def test_gate_is_a_literal_every_match_contains(source, words):
+    assert gate_words(source) == words
+
+
+@pytest.mark.parametrize("source", [r"\w+ly\b", r"(?:a|b)c", r"x?y?z?"])
+def test_pattern_without_a_usable_literal_has_no_gate(source):
+    assert gate_words(source) is None
+
+
+def test_trie_matches_exactly_the_words():
+    import re
+
+    words = frozenset({"can", "cancer", "help", "helping", "store"})
+    pattern = re.compile(f"(?:{_trie(words)})$")
+    assert all(pattern.match(w) for w in words)
+    assert not pattern.match("canc") and not pattern.match("helpin")
+
+
+def test_gated_and_ungated_runs_find_the_same_findings(builtin_rules, monkeypatch):
+    paths = sorted(p for p in (ROOT / "fixtures").iterdir() if p.suffix in (".md", ".html", ".txt"))
+    docs = []
+    for path in paths:
+        text, _ = decode_bytes(path.read_bytes(), path.name)
+        docs.append((path.name, text))
+
+    def run(profile: str) -> list:
+        linter = Linter(builtin_rules, Selection(profile=profile, profile_forced=True))
+        return [f for name, text in docs for f in linter.lint(parse_document(name, text, format_for(name)))]
+
+    for profile in ("article", "advertising"):
+        gated = run(profile)
+        monkeypatch.setattr(patterns, "gate_words", lambda source: None)
+        ungated = run(profile)
+        monkeypatch.undo()
+        assert gated == ungated and gated
