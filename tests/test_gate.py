@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import healthlint.checks.patterns as patterns
+from healthlint.checks import patterns
 from healthlint.checks.gate import _trie, gate_words
 from healthlint.documents import format_for, parse_document
 from healthlint.encoding import decode_bytes

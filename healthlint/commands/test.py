@@ -29,6 +29,8 @@ def run_test(args: argparse.Namespace) -> int:
     for target in targets:
         assert target.source is not None
         text, notices = decode_bytes(target.source.read_bytes(), target.display)
+        for notice in notices:
+            print(f"healthlint: warning: {notice}", file=sys.stderr)
         if text is None:
             continue
         doc = parse_document(target.display, text)
