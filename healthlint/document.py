@@ -21,9 +21,11 @@ class Block:
 
     ``kind`` is one of ``paragraph``, ``heading``, ``list_item``, ``table_cell``,
     ``quote``, ``footnote`` (a footnote definition), ``metadata`` (a linted front-matter
-    field such as ``title``). ``number`` is the ordinal of an ordered list item (its
-    marker is masked, so it cannot be read back from the masked text); ``label`` is the
-    label of a footnote definition; ``level`` is a heading level.
+    field such as ``title``). A table gives one block per cell. ``number`` is the ordinal
+    of an ordered list item (its marker is masked, so it cannot be read back from the
+    masked text); ``label`` is the label of the footnote definition the block is in, or
+    for ``metadata`` blocks the field name (``title``, ``description``); ``level`` is a
+    heading level.
     """
 
     start: int
@@ -153,11 +155,15 @@ class Document:
         to the block, so a pattern may reach it.
         """
         lines = self.lines
+        starts = self._block_starts
         ends = []
-        for b in self.blocks:
+        for i, b in enumerate(self.blocks):
             line, _ = lines.line_col(max(b.start, b.end - 1))
-            ends.append(lines.starts[line] if line < lines.count else len(self.text))
-        return self._block_starts, ends
+            end = lines.starts[line] if line < lines.count else len(self.text)
+            if i + 1 < len(starts):  # cells of one table row share a line
+                end = max(b.end, min(end, starts[i + 1]))
+            ends.append(end)
+        return starts, ends
 
     def sentence_at(self, offset: int) -> Sentence | None:
         from bisect import bisect_right

@@ -31,7 +31,9 @@ COMMON_FIELDS = {
 REQUIRED_FIELDS = ("id", "name", "category", "severity", "kind", "message", "why", "references")
 RULE_ID = re.compile(r"[A-Z][A-Z0-9]*\d+[a-z]?")
 RULE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The C loader is fast but crashes the interpreter on pathological nesting ("[" x 100000),
+# so only the built-in rules, which we control, are read with it.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -59,19 +61,22 @@ class Rule:
         return None if level == "off" else level
 
 
-def load_rule_file(path: Path) -> Rule:
+def load_rule_file(path: Path, trusted: bool = False) -> Rule:
     """Parse and validate one rule file (kind fields included)."""
     from healthlint.checks import kind_module
 
     where = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        loader = FAST_LOADER if trusted else yaml.SafeLoader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark else ""
         raise RuleFileError(where, "", f"is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(where, "", f"cannot be read: {exc}") from None
+    except RecursionError:
+        raise RuleFileError(where, "", "is nested too deeply to be a rule file") from None
     if not isinstance(data, dict):
         raise RuleFileError(where, "", "must be a YAML mapping of rule fields (id, name, kind, …)")
     for name in REQUIRED_FIELDS:
@@ -141,6 +146,9 @@ def _type_name(t: type | tuple[type, ...]) -> str:
 
 def load_rules(folders: list[Path]) -> list[Rule]:
     """Every rule in ``folders`` (recursively, ``*.yaml``/``*.yml``), ids unique."""
+    from healthlint.lexicons import builtin_rules_dir
+
+    builtin = builtin_rules_dir()
     rules: dict[str, Rule] = {}
     for folder in folders:
         if not folder.is_dir():
@@ -148,7 +156,7 @@ def load_rules(folders: list[Path]) -> list[Rule]:
         for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")):
             if "lexicons" in path.relative_to(folder).parts:
                 continue
-            rule = load_rule_file(path)
+            rule = load_rule_file(path, trusted=folder == builtin)
             if rule.id in rules:
                 raise RuleFileError(str(path), "id", f"{rule.id} is already defined in {rules[rule.id].path}")
             rules[rule.id] = rule

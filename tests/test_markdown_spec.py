@@ -157,10 +157,12 @@ def test_masked_words_match_markdown_it_text_on_spec_and_fixtures(sdist):
     assert len(examples) >= 652 + 200  # the spec, then the fixtures
 
 
-def test_spec_examples_keep_length_line_breaks_and_source_characters(sdist):
+def test_spec_examples_keep_length_line_breaks_and_source_characters_and_place_all_text(sdist):
     for name, text in spec_examples(sdist) + fixture_examples(sdist):
-        masked = parse(text).masked
+        parsed = parse(text)
+        masked = parsed.masked
         assert len(masked) == len(text), name
+        assert not [w for w in parsed.warnings if "could not place" in w], name
         for original, shown in zip(text, masked, strict=True):
             if shown != original:  # blanked, or an entity decoded at its "&"
                 assert original not in "\r\n" and (shown == " " or original == "&"), name

@@ -87,3 +87,12 @@ def test_yaml_tags_that_would_run_code_are_rejected(tmp_path, capsys):
     article.write_text("Detox.\n")
     assert main(["check", "--rules", str(folder), str(article)]) == 2
     assert "is not valid YAML" in capsys.readouterr().err
+
+
+def test_pathologically_nested_rule_file_is_an_error_not_a_crash(tmp_path, capsys):
+    folder = rule_dir(tmp_path, "[" * 100_000)
+    article = tmp_path / "a.txt"
+    article.write_text("Detox.\n")
+    assert main(["check", "--rules", str(folder), str(article)]) == 2
+    err = capsys.readouterr().err
+    assert str(folder / "acme.yaml") in err and "Traceback" not in err

@@ -10,11 +10,13 @@ wrapped (``md.inline.ruler.at``) to note ``state.pos`` before and after each suc
 match. Anything the parser does not explain as prose stays blank, so an unexpected
 construct can hide text from the linter but never shift an offset.
 
-Blocks: one per paragraph, heading, list item (its first paragraph), footnote-definition
-paragraph and front-matter ``title``/``description``; a table gets one ``table_cell``
-block per non-empty cell, because a cell is what a table presents as one unit (a rule that
-wants the whole row can group cells by line). A ``metadata`` block carries the field name
-in ``label``; a block inside a footnote definition carries the footnote label.
+Blocks: one per paragraph (``quote`` inside a block quote, ``footnote`` inside a footnote
+definition), heading, list item (its first paragraph) and front-matter ``title`` or
+``description`` (``metadata``, with the field name in ``label``). A table gets one
+``table_cell`` block per cell with prose, because a cell is what a table presents as one
+unit; a rule that wants the whole row can group the cells of a line. Every block inside a
+footnote definition carries the footnote's label. A unit with no visible prose (only an
+image, only code) gets no block.
 
 Footnote definitions that nothing references are dropped by markdown-it (they are never
 rendered), so their text is not linted; their labels are still in ``footnote_labels``.
@@ -362,6 +364,9 @@ class _Source:
     def hide(self, start: int, end: int) -> None:
         self.prose[start:end] = bytes(end - start)
 
+    def has_prose(self, start: int, end: int) -> bool:
+        return self.prose.count(0, start, end) < end - start
+
     def show_entity(self, start: int, end: int, decoded: str) -> None:
         self.hide(start, end)
         self.prose[start] = 2
@@ -500,7 +505,7 @@ class _Walker:
             self.source.show(start, end)
         self._apply(token.meta[_KEY], cmap)
         block_start, block_end = cmap.source_starts[0], cmap.end(len(token.content))
-        if any(self.source.prose[block_start:block_end]):
+        if self.source.has_prose(block_start, block_end):
             self.parsed.blocks.append(self._block(block_start, block_end))
 
     def _locate(self, token: Token) -> _ContentMap:
