@@ -33,10 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads standard input")
     check.add_argument("--format", default="text", metavar="FORMAT", help="text (default), json, …")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument("--statistics", action="store_true",
+                       help="print counts of findings per rule instead of the findings (text or json)")
     check.add_argument("--fail-on", choices=FAIL_LEVELS, help="lowest severity that makes the run fail (default: warning)")
     _add_rule_options(check)
     check.add_argument("--stdin-filename", metavar="NAME", help="name (and so format) of standard input in reports")
     check.add_argument("--jobs", "-j", type=int, metavar="N", help="lint files in N processes (default: number of CPUs)")
+    _add_project_options(check)
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     rules = sub.add_parser("rules", help="list the rules")
@@ -61,6 +64,22 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--extend-select", metavar="RULES", help="rules to run in addition to the profile's")
     p.add_argument("--ignore", metavar="RULES", help="comma-separated rules not to run")
     p.add_argument("--profile", metavar="NAME", help="rule profile: article (default), advertising, …")
+
+
+def _add_project_options(p: argparse.ArgumentParser) -> None:
+    """Configuration files, baselines and git: how a project adopts healthlint gradually."""
+    config = p.add_mutually_exclusive_group()
+    config.add_argument("--config", metavar="FILE",
+                        help="use only FILE (pyproject.toml, .healthlint.yaml or another .toml/.yaml file) "
+                        "instead of the nearest configuration file above each linted file")
+    config.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    baseline = p.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in the baseline FILE")
+    baseline.add_argument("--write-baseline", metavar="FILE",
+                          help="record the current findings in FILE, to accept them with --baseline; exits 0")
+    p.add_argument("--changed-since", metavar="REF",
+                   help="lint only files changed since the branch left the git commit, branch or tag REF "
+                   "(committed, staged, unstaged or untracked)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,7 +147,12 @@ def split_list(value: str | None) -> list[str] | None:
 def rule_folders(extra: list[str]) -> list[Path]:
     from healthlint.lexicons import builtin_rules_dir
 
-    folders = [builtin_rules_dir()]
+    return [builtin_rules_dir(), *extra_rule_folders(extra)]
+
+
+def extra_rule_folders(extra: list[str]) -> list[Path]:
+    """The ``--rules`` folders, checked: a typo must not silently drop a house rule set."""
+    folders = []
     for raw in extra:
         path = Path(raw)
         if not path.is_dir():

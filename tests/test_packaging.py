@@ -20,7 +20,7 @@ def test_wheel_install_ships_the_built_in_rules(tmp_path):
     python = env_dir / "bin" / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", str(ROOT)],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False,
     )
     assert install.returncode == 0, install.stderr[-2000:]
     article = tmp_path / "a.txt"
@@ -28,10 +28,12 @@ def test_wheel_install_ships_the_built_in_rules(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = subprocess.run(
         [str(env_dir / "bin" / "healthlint"), "check", str(article)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env, check=False,
     )
     assert run.returncode == 1, run.stderr
     assert f"{article}:3:9: HL203 [claim]" in run.stdout
     assert "HL001 [disclaimer]" in run.stdout
-    rules = subprocess.run([str(env_dir / "bin" / "healthlint"), "rules"], capture_output=True, text=True, env=env)
+    rules = subprocess.run(
+        [str(env_dir / "bin" / "healthlint"), "rules"], capture_output=True, text=True, env=env, check=False,
+    )
     assert "HL101" in rules.stdout and sys.executable not in rules.stdout

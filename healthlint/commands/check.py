@@ -5,41 +5,50 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
-from healthlint.cli import fail_level_reached, rule_folders, split_list
+from healthlint import statistics
+from healthlint.baseline import Baseline, write_baseline
+from healthlint.batches import lint_batches, plan
+from healthlint.cli import extra_rule_folders, fail_level_reached, split_list
+from healthlint.config import ConfigResolver
 from healthlint.errors import UsageError
+from healthlint.finding import Finding
+from healthlint.gitchanges import changed_files
 from healthlint.output import write_report
+from healthlint.progress import ProgressBar
 from healthlint.reporters import FORMATS, Report, render
-from healthlint.ruleset import load_rules
-from healthlint.runner import Target, discover, lint_all
-from healthlint.settings import Settings
+from healthlint.runner import Target, discover
+from healthlint.settings import Overrides
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    settings = Settings()
-    if args.profile:
-        settings.profile = args.profile
-    if args.select is not None:
-        settings.select = split_list(args.select)
-    if args.extend_select:
-        settings.extend_select = split_list(args.extend_select) or []
-    if args.ignore:
-        settings.ignore = split_list(args.ignore) or []
-    if getattr(args, "fail_on", None):
-        settings.fail_on = args.fail_on
-    settings.rule_dirs = rule_folders(args.rules)
-    return settings
+def resolver_from_args(args: argparse.Namespace) -> ConfigResolver:
+    """Configuration files as the command line asks, with its options on top."""
+    overrides = Overrides(
+        profile=args.profile or None,
+        select=split_list(args.select),
+        extend_select=split_list(args.extend_select) or [],
+        ignore=split_list(args.ignore) or [],
+        fail_on=args.fail_on,
+        rule_dirs=extra_rule_folders(args.rules),
+    )
+    config = Path(args.config) if args.config else None
+    return ConfigResolver(overrides, config_file=config, use_files=not args.no_config)
 
 
 def run_check(args: argparse.Namespace) -> int:
     if args.format not in FORMATS:
         raise UsageError(f"--format {args.format}: unknown format; choose one of {', '.join(FORMATS)}")
+    if args.statistics and args.format not in statistics.STATISTICS_FORMATS:
+        raise UsageError(
+            f"--statistics with --format {args.format}: statistics come as "
+            f"{' or '.join(statistics.STATISTICS_FORMATS)}; drop --statistics for a full {args.format} report"
+        )
     if not args.paths:
         raise UsageError("no files given; name files or folders to lint, or - for standard input")
-    settings = settings_from_args(args)
-    rules = load_rules(settings.rule_dirs)
-    _check_profile(settings.profile, rules)
-    targets, errors = discover([p for p in args.paths if p != "-"], settings.exclude)
+    resolver = resolver_from_args(args)
+    baseline = Baseline.load(Path(args.baseline)) if args.baseline else None
+    targets, errors = _files_to_lint(args, resolver)
     stdin_data = None
     if "-" in args.paths:
         name = args.stdin_filename or "-"
@@ -48,30 +57,62 @@ def run_check(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError(f"--jobs {jobs}: give a whole number of processes, 1 or more")
-    results = lint_all(rules, settings.selection(), targets, jobs=jobs, stdin_data=stdin_data)
-    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
+    batches = plan(resolver, targets)
+    with ProgressBar(sum(1 for t in targets if t.source is not None)) as progress:
+        results = lint_batches(batches, targets, jobs=jobs, stdin_data=stdin_data, progress=progress)
+    findings = sorted(
+        (f for r in results for f in r.findings if not resolver.settings_for(f.path).ignores(f)),
+        key=lambda f: f.sort_key(),
+    )
     for result in results:
         for notice in result.notices:
             print(f"healthlint: warning: {notice}", file=sys.stderr)
         if result.error:
             errors.append(result.error)
     linted = [r.path for r in results if not r.error and not r.skipped]
-    report = Report(findings, linted, {r.id: r for r in rules}, errors)
-    write_report(render(args.format, report), args.output)
+    if args.write_baseline is not None:
+        return _write_baseline(Path(args.write_baseline), findings, errors)
+    if baseline is not None:
+        findings, gone = baseline.new_findings(findings, linted)
+        if gone:
+            verb, them = ("occurs", "it") if gone == 1 else ("occur", "them")
+            print(f"healthlint: {gone} finding{'s' if gone != 1 else ''} in the baseline {baseline.path} no longer "
+                  f"{verb}; run --write-baseline {baseline.path} to drop {them}", file=sys.stderr)
+    report = Report(findings, linted, {r.id: r for b in batches for r in b.rules}, errors)
+    if args.statistics:
+        write_report(statistics.render(statistics.rule_counts(findings), args.format), args.output)
+    else:
+        write_report(render(args.format, report), args.output)
     for error in errors:
         print(f"healthlint: error: {error}", file=sys.stderr)
     _summary(report)
     if errors:
         return 2
-    return 1 if fail_level_reached([f.severity for f in findings], settings.fail_on) else 0
+    failing = any(fail_level_reached([f.severity], resolver.settings_for(f.path).fail_on) for f in findings)
+    return 1 if failing else 0
 
 
-def _check_profile(profile: str, rules: list) -> None:
-    from healthlint.profiles import known_profiles
+def _files_to_lint(args: argparse.Namespace, resolver: ConfigResolver) -> tuple[list[Target], list[str]]:
+    """The files named or found in folders, less configured excludes, limited by --changed-since."""
+    targets, errors = discover([p for p in args.paths if p != "-"])
+    targets = [t for t in targets if not resolver.settings_for(t.display).excludes(t.display)]
+    if args.changed_since is not None:
+        changed = changed_files(args.changed_since)
+        targets = [t for t in targets if os.path.realpath(t.display) in changed]
+    return targets, errors
 
-    names = known_profiles(rules)
-    if profile not in names:
-        raise UsageError(f"unknown profile {profile!r}; choose one of {', '.join(sorted(names))}")
+
+def _write_baseline(path: Path, findings: list[Finding], errors: list[str]) -> int:
+    """Record the findings; refuse when files could not be read, as the record would be partial."""
+    for error in errors:
+        print(f"healthlint: error: {error}", file=sys.stderr)
+    if errors:
+        print(f"healthlint: error: {path} not written: fix the errors above first", file=sys.stderr)
+        return 2
+    entries = write_baseline(path, findings)
+    print(f"Wrote {entries} baseline entr{'y' if entries == 1 else 'ies'} "
+          f"({len(findings)} finding{'s' if len(findings) != 1 else ''}) to {path}.", file=sys.stderr)
+    return 0
 
 
 def _summary(report: Report) -> None:

@@ -14,6 +14,12 @@ from healthlint.ruleset import Rule
 FORMATS = {
     "text": "text",
     "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "gitlab": "gitlab",
+    "html": "html_report",
+    "csv": "csv_format",
 }
 
 
