@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from healthlint.cache import cached_rules
 from healthlint.config import ConfigResolver, closest, shown_path
 from healthlint.errors import ConfigError, UsageError
 from healthlint.profiles import known_profiles
-from healthlint.ruleset import Rule, load_rules
+from healthlint.ruleset import Rule
 from healthlint.runner import FileResult, Target, lint_all
 from healthlint.settings import Overrides, Settings
 
@@ -26,7 +27,7 @@ class Batch:
     targets: list[Target] = field(default_factory=list)
 
 
-def plan(resolver: ConfigResolver, targets: list[Target]) -> list[Batch]:
+def plan(resolver: ConfigResolver, targets: list[Target], use_cache: bool = True) -> list[Batch]:
     """Group ``targets`` by their settings, loading each distinct set of rule folders once.
 
     With no targets the current folder's settings are still checked, so that a mistake in
@@ -39,7 +40,7 @@ def plan(resolver: ConfigResolver, targets: list[Target]) -> list[Batch]:
         if id(settings) not in batches:
             folders = tuple(settings.rule_dirs)
             if folders not in loaded:
-                loaded[folders] = load_rules(list(folders))
+                loaded[folders] = cached_rules(list(folders), use_cache)
             _check_profile(settings, loaded[folders])
             _check_rule_names(settings, loaded[folders], resolver.overrides)
             batches[id(settings)] = Batch(settings, loaded[folders])
@@ -54,7 +55,7 @@ def plan(resolver: ConfigResolver, targets: list[Target]) -> list[Batch]:
 
 def lint_batches(
     batches: list[Batch], targets: list[Target], jobs: int, stdin_data: bytes | None = None,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[], None] | None = None, use_cache: bool = True,
 ) -> list[FileResult]:
     """Lint every batch; results come back in the order of ``targets``, as given."""
     by_target: dict[int, FileResult] = {}
@@ -63,7 +64,7 @@ def lint_batches(
         ordered = sorted(batch.targets, key=lambda t: t.source is None)
         results = lint_all(
             batch.rules, batch.settings.selection(), batch.targets, jobs=jobs,
-            stdin_data=stdin_data, progress=progress,
+            stdin_data=stdin_data, progress=progress, use_cache=use_cache,
         )
         by_target.update((id(t), r) for t, r in zip(ordered, results, strict=True))
     return [by_target[id(t)] for t in targets]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from healthlint.document import Block, Document
@@ -29,6 +29,7 @@ class Citation:
 class Citations:
     found: list[Citation]
     unresolved: list[Citation]
+    reference_ranges: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.found.sort(key=lambda c: c.start)
@@ -50,10 +51,11 @@ REFERENCE_HEADING = re.compile(
     re.IGNORECASE,
 )
 ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
+REFERENCE_SHAPE = re.compile(r"\b(?:19|20)\d\d\b|\bdoi\b|10\.\d{4,9}/|https?://|\bPMID\b")
 NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\[\^([^\]\s]+)\]")
 NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
 INTERNAL_REFERENCE = re.compile(
-    r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.I
+    r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.IGNORECASE
 )
 PATTERNS = {
     "doi": re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE),
@@ -97,7 +99,9 @@ def find_citations(doc: Document) -> Citations:
             found.append(Citation(m.start(), m.end(), kind, m.group()))
     for m in _journal_pattern().finditer(doc.masked):
         found.append(Citation(m.start(), m.end(), "journal", m.group()))
-    return Citations(found, [u for u in unresolved if not _inside_reference_list(doc, u.start)])
+    ranges = [(entries[0].start, entries[-1].end) for entries in _reference_lists(doc) if entries]
+    inside = [u for u in unresolved if any(a <= u.start < b for a, b in ranges)]
+    return Citations(found, [u for u in unresolved if u not in inside], ranges)
 
 
 def _link_cites(target: str) -> bool:
@@ -146,6 +150,19 @@ def _indent(text: str, offset: int) -> int:
 
 
 def _reference_lists(doc: Document) -> list[list[Block]]:
+    """Entries under each "References"-like heading, while they look like references.
+
+    An entry is a list item or footnote, a numbered line, or a paragraph with a year, a
+    DOI or a link; the first block that is none of these ends the list, so a heading such
+    as "Notes" followed by ordinary prose does not hide that prose from the rules.
+    """
+    return _reference_lists_cached(doc)
+
+
+def _reference_lists_cached(doc: Document) -> list[list[Block]]:
+    cached = doc.__dict__.get("_reference_lists")
+    if cached is not None:
+        return cached
     lists: list[list[Block]] = []
     blocks = doc.blocks
     for i, block in enumerate(blocks):
@@ -153,20 +170,21 @@ def _reference_lists(doc: Document) -> list[list[Block]]:
             continue
         entries = []
         for nxt in blocks[i + 1 :]:
-            starts_numbered = bool(ENTRY_NUMBER.match(doc.text, nxt.start - _indent(doc.text, nxt.start)))
-            if nxt.kind == "heading" and not starts_numbered and nxt.number is None:
+            if not _looks_like_entry(doc, nxt):
                 break
             entries.append(nxt)
         lists.append(entries)
+    doc.__dict__["_reference_lists"] = lists
     return lists
 
 
-def _inside_reference_list(doc: Document, offset: int) -> bool:
-    """Markers inside the reference list itself ("[1] Smith J …") are labels, not citations."""
-    for entries in _reference_lists(doc):
-        if entries and entries[0].start <= offset < entries[-1].end:
-            return True
-    return False
+def _looks_like_entry(doc: Document, block: Block) -> bool:
+    if block.kind in ("list_item", "footnote") or block.number is not None:
+        return True
+    if ENTRY_NUMBER.match(doc.text, block.start - _indent(doc.text, block.start)):
+        return True
+    body = doc.text[block.start : block.end]
+    return block.kind != "heading" and bool(REFERENCE_SHAPE.search(body))
 
 
 @cache

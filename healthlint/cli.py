@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="NAME", help="name (and so format) of standard input in reports")
     check.add_argument("--jobs", "-j", type=int, metavar="N", help="lint files in N processes (default: number of CPUs)")
     _add_project_options(check)
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the cache of compiled rules and unchanged files' results "
+                       "(.healthlint_cache, or $HEALTHLINT_CACHE_DIR)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     rules = sub.add_parser("rules", help="list the rules")

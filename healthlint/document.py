@@ -133,6 +133,10 @@ class Document:
 
         return find_citations(self)
 
+    def in_reference_list(self, offset: int) -> bool:
+        """True inside the entries of the article's reference list."""
+        return any(start <= offset < end for start, end in self.citations.reference_ranges)
+
     def block_at(self, offset: int) -> int | None:
         """Index of the block containing ``offset`` (blocks are sorted and disjoint)."""
         from bisect import bisect_right

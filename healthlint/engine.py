@@ -2,8 +2,11 @@
 
 The engine knows nothing about any particular rule: it groups the active rules by kind,
 builds each kind's ``Check`` once for the whole run, and turns hits into findings with
-line and column numbers. A rule whose patterns run past their time budget becomes an
-error finding naming the rule, and the other rules still run.
+line and column numbers. Each rule runs on its own against a time budget for the
+document (``checks.base.rule_budget``): a rule that runs past it becomes an error finding
+naming the rule, its other findings in that document are dropped (what it found before
+being stopped depends on the machine's speed), and the other rules still run. A pattern
+that exhausts the regex engine's memory or recursion (``(?R)``) is stopped the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from healthlint.checks import kind_module
-from healthlint.checks.base import Hit, RuleTimeout
+from healthlint.checks.base import Hit, RuleTimeout, rule_budget, time_budget
 from healthlint.document import Document
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
@@ -19,6 +22,7 @@ from healthlint.suppression import parse_suppressions
 
 SUPPRESSION_KIND = "suppression"
 TIMEOUT_RULE = ("HL902", "rule-timeout")
+FAILURE_RULE = ("HL903", "rule-failure")
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Linter:
     def __init__(self, rules: list[Rule], selection: Selection | None = None) -> None:
         self.selection = selection or Selection()
         self.rules = rules
+        self.cache_key = ""  # set by healthlint.cache when the linter is cached
         self._compiled: dict[str, _Compiled] = {}
         self._compiled_for(self.selection.profile)
 
@@ -81,19 +86,26 @@ class Linter:
     def lint(self, doc: Document) -> list[Finding]:
         compiled = self._compiled_for(self.profile_of(doc))
         hits: list[Hit] = []
-        timeouts: list[Finding] = []
-        for check in compiled.checks:
+        stopped: list[Finding] = []
+        for rule, check in compiled.checks:
             try:
-                hits.extend(check.run(doc))
-            except RuleTimeout as exc:
-                timeouts.append(_timeout_finding(doc, exc.rule))
+                with rule_budget(len(doc.text)):
+                    hits.extend(list(check.run(doc)))
+            except (RuleTimeout, TimeoutError):
+                stopped.append(_timeout_finding(doc, rule))
+            except (MemoryError, RecursionError) as exc:
+                stopped.append(_failure_finding(doc, rule, exc))
         findings = _suppress(doc, hits, compiled)
-        findings.extend(timeouts)
+        findings.extend(stopped)
         return sorted(set(findings), key=Finding.sort_key)
 
 
 class _Compiled:
-    """The checks of one profile: each kind's ``Check`` built once."""
+    """The checks of one profile: a kind's ``Check`` per rule, built once.
+
+    One ``Check`` per rule rather than per kind, so that a rule stopped by its time
+    budget does not take the other rules of its kind down with it.
+    """
 
     def __init__(self, rules: list[Rule], selection: Selection) -> None:
         self.severity: dict[str, str] = {}
@@ -105,18 +117,23 @@ class _Compiled:
             self.severity[rule.id] = level
             by_kind.setdefault(rule.kind, []).append(rule)
         self.suppression_rule = next(iter(by_kind.pop(SUPPRESSION_KIND, [])), None)
-        self.checks = [kind_module(kind).Check(kind_rules) for kind, kind_rules in sorted(by_kind.items())]
+        self.checks = [
+            (rule, kind_module(kind).Check([rule]))
+            for kind, kind_rules in sorted(by_kind.items())
+            for rule in kind_rules
+        ]
 
 
 def _suppress(doc: Document, hits: list[Hit], compiled: _Compiled) -> list[Finding]:
     suppressions = parse_suppressions(doc)
     kept = []
+    lines: dict[int, str] = {}
     for hit in hits:
         covering = [s for s in suppressions if s.covers(hit.rule.id, hit.rule.name, hit.start)]
         for s in covering:
             s.used = True
         if not covering:
-            kept.append(_finding(doc, hit, compiled.severity[hit.rule.id]))
+            kept.append(_finding(doc, hit, compiled.severity[hit.rule.id], lines))
     rule = compiled.suppression_rule
     if rule is not None:
         for s in suppressions:
@@ -124,31 +141,46 @@ def _suppress(doc: Document, hits: list[Hit], compiled: _Compiled) -> list[Findi
                 names = ", ".join(sorted(s.rules)) or "every rule"
                 message = rule.message.replace("{rules}", names)
                 hit = Hit(rule, s.comment_start, s.comment_end, message)
-                kept.append(_finding(doc, hit, compiled.severity[rule.id]))
+                kept.append(_finding(doc, hit, compiled.severity[rule.id], lines))
     return kept
 
-def _finding(doc: Document, hit: Hit, severity: str) -> Finding:
+def _finding(doc: Document, hit: Hit, severity: str, lines: dict[int, str]) -> Finding:
+    """The finding for ``hit``; ``lines`` caches source lines by number.
+
+    Findings on one line share one copy of it: a 50 MB file with no line break and
+    thousands of findings would otherwise hold a 50 MB copy per finding.
+    """
     line, column = doc.lines.line_col(hit.start)
     end_line, end_column = doc.lines.line_col(max(hit.end, hit.start + 1))
-    line_start = doc.lines.line_start(line)
-    next_start = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
+    if line not in lines:
+        line_start = doc.lines.line_start(line)
+        next_start = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
+        lines[line] = doc.text[line_start:next_start].rstrip("\r\n")
     return Finding(
         path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
         rule=hit.rule.id, name=hit.rule.name, category=hit.rule.category, severity=severity,
         message=hit.message, suggestion=hit.suggestion,
         matched=doc.text[hit.start : hit.end],
-        source_line=doc.text[line_start:next_start].rstrip("\r\n"),
+        source_line=lines[line],
     )
 
 def _timeout_finding(doc: Document, rule: Rule) -> Finding:
-    from healthlint.checks.base import RULE_TIME_BUDGET
+    return _stopped(doc, rule, TIMEOUT_RULE, f"ran longer than {time_budget(len(doc.text)):.1f} s")
 
-    rule_id, name = TIMEOUT_RULE
+
+def _failure_finding(doc: Document, rule: Rule, exc: BaseException) -> Finding:
+    resource = "memory" if isinstance(exc, MemoryError) else "stack"
+    return _stopped(doc, rule, FAILURE_RULE, f"ran out of {resource}")
+
+
+def _stopped(doc: Document, rule: Rule, stopper: tuple[str, str], what: str) -> Finding:
+    """An error finding at the top of the file for a rule stopped on it."""
+    rule_id, name = stopper
     return Finding(
         path=doc.path, line=1, column=1, end_line=1, end_column=1, rule=rule_id, name=name,
         category=rule.category, severity="error",
         message=(
-            f"rule {rule.id} ({rule.name}) from {rule.path} ran longer than "
-            f"{RULE_TIME_BUDGET:g} s on this file and was stopped; simplify its patterns"
+            f"rule {rule.id} ({rule.name}) from {rule.path} {what} on this file and was stopped; "
+            "simplify its patterns"
         ),
     )

@@ -1,27 +1,38 @@
 """Find the files to lint, read them safely, and lint them (in parallel when asked).
 
-Nothing is dropped silently: a file that cannot be read or decoded yields a message that
-names it, and the run goes on with the other files.
+Nothing is dropped silently: a file that cannot be read, decoded or parsed yields a
+message that names it, and the run goes on with the other files. Files are linted in
+path order, whatever the order of the command line, so that a report depends on what was
+linted and not on how it was asked for.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import re
+import signal
+import stat
 import subprocess
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from healthlint.cache import DiskCache, key_of, linter_for, results_store
 from healthlint.documents import FORMATS_BY_SUFFIX, parse_document
 from healthlint.engine import Linter, Selection
+from healthlint.errors import HealthlintError
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
 
 DEFAULT_SUFFIXES = tuple(FORMATS_BY_SUFFIX)
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BYTES = 64 * 1024 * 1024
+UNDECODABLE = re.compile("[\udc80-\udcff]")  # how Python keeps the bytes of a name that are not UTF-8
 
 
 @dataclass
@@ -43,32 +54,53 @@ class Target:
 
 
 def discover(paths: list[str], excludes: Iterable[str] = ()) -> tuple[list[Target], list[str]]:
-    """Expand folders to the files to lint; return them and error messages for bad paths."""
-    targets: list[Target] = []
+    """Expand folders to the files to lint; return them and error messages for bad paths.
+
+    Both come back sorted, and a file named twice (``docs`` and ``docs/a.md``) is linted
+    once, under the first of its spellings in sort order. Anything that exists and is not
+    a folder is a target, even a broken symbolic link or a named pipe: ``lint_target``
+    then says what is wrong with it.
+    """
+    shown: dict[str, str] = {}  # normalised path -> the path as reports show it
     errors: list[str] = []
-    seen: set[str] = set()
     excludes = list(excludes)
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for file in _walk(path, excludes):
-                key = os.path.normpath(str(file))
-                if key not in seen:
-                    seen.add(key)
-                    targets.append(Target(str(file), file))
-        elif path.is_file() or path.is_symlink():
-            key = os.path.normpath(raw)
-            if key not in seen:
-                seen.add(key)
-                targets.append(Target(raw, path))
+        if os.path.isdir(raw):
+            files = [str(file) for file in _walk(Path(raw), excludes, errors)]
+        elif os.path.lexists(raw):
+            files = [raw]
         else:
             errors.append(f"{raw}: no such file or folder")
-    return targets, errors
+            continue
+        for file in files:
+            key = os.path.normpath(file)
+            shown[key] = min(shown.get(key, file), file)
+    targets = [Target(_printable(file), Path(file)) for file in sorted(shown.values())]
+    return targets, sorted(errors)
 
 
-def _walk(root: Path, excludes: list[str]) -> Iterator[Path]:
+def _printable(path: str) -> str:
+    """``path`` as reports can show it: bytes of a file name that are not UTF-8 become �.
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 report or hash can encode.
+    """
+    if not UNDECODABLE.search(path):
+        return path
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _walk(root: Path, excludes: list[str], errors: list[str]) -> Iterator[Path]:
+    """The files to lint under ``root``; a folder that cannot be listed is an error.
+
+    Symbolic links to folders are not followed (a link to an ancestor would loop);
+    symbolic links to files are linted like the files.
+    """
+
+    def unlistable(exc: OSError) -> None:
+        errors.append(f"{exc.filename}: folder cannot be read ({exc.strerror or exc}); its files were not linted")
+
     ignored = _git_ignored(root)
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    for folder, dirs, files in os.walk(root, onerror=unlistable, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
         for name in sorted(files):
             file = Path(folder) / name
@@ -93,7 +125,7 @@ def _git_ignored(root: Path) -> set[str]:
     """Files under ``root`` that git ignores (empty outside a work tree or without git)."""
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-oi", "--exclude-standard", "--directory", "."],
+            ["git", "ls-files", "-z", "-oi", "--exclude-standard", "--directory", "."],
             cwd=root, capture_output=True, text=True, timeout=30, check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -101,7 +133,7 @@ def _git_ignored(root: Path) -> set[str]:
     if proc.returncode != 0:
         return set()
     out: set[str] = set()
-    for line in proc.stdout.splitlines():
+    for line in filter(None, proc.stdout.split("\0")):  # -z: names with any character, unquoted
         entry = root / line
         if line.endswith("/"):
             out.update(os.path.normpath(str(p)) for p in entry.rglob("*"))
@@ -117,64 +149,167 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[str]]:
     return decode_bytes(data, display)
 
 
-def lint_target(linter: Linter, target: Target, data: bytes | None = None) -> FileResult:
+def lint_target(
+    linter: Linter, target: Target, data: bytes | None = None, results: DiskCache | None = None
+) -> FileResult:
+    """Lint one file. Whatever goes wrong is recorded in the result, never raised.
+
+    One unreadable file, or one that trips a bug in a reader or a rule, must not cost the
+    report on every other file; its error names it, and the run exits 2 at the end.
+    """
     result = FileResult(target.display)
-    try:
+    if data is None:
+        assert target.source is not None
+        if UNDECODABLE.search(str(target.source)):
+            result.notices.append(f"{target.display}: the file name is not valid UTF-8; reports show its bad bytes as �")
+        data, result.error = read_file(target.source, target.display)
         if data is None:
-            assert target.source is not None
-            if target.source.stat().st_size > MAX_BYTES:
-                result.error = f"{target.display}: larger than {MAX_BYTES // 2**20} MB; not linted"
-                return result
-            data = target.source.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        result.error = f"{target.display}: cannot be read ({reason}); check the path and its permissions"
-        return result
+            return result
+    key = key_of(linter.cache_key, target.display, target.fmt, data) if results and linter.cache_key else ""
+    cached = results.get(key) if results and key else None
+    if cached is not None:
+        return cached
+    result = _lint_bytes(linter, target, data, result)
+    if results and key and result.error is None:
+        results.put(key, result)
+    return result
+
+
+def _lint_bytes(linter: Linter, target: Target, data: bytes, result: FileResult) -> FileResult:
+    """Decode, parse and lint ``data``; every failure is recorded in ``result``."""
     text, notices = decode(data, target.display)
     result.notices.extend(notices)
     if text is None:
         result.skipped = True
         return result
-    doc = parse_document(target.display, text, target.fmt)
-    result.notices.extend(f"{target.display}: {w}" for w in doc.parsed.warnings)
-    result.findings = linter.lint(doc)
+    try:
+        doc = parse_document(target.display, text, target.fmt)
+        result.notices.extend(f"{target.display}: {w}" for w in doc.parsed.warnings)
+        result.findings = linter.lint(doc)
+    except Exception as exc:  # noqa: BLE001 - any bug: reported against this file, the run goes on
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        result.error = (
+            f"{target.display}: not linted: internal error {type(exc).__name__} at "
+            f"{Path(frame.filename).name}:{frame.lineno}: {exc}; this is a bug in healthlint, "
+            "please report it with this file"
+        )
     return result
 
 
+def read_file(path: Path, display: str) -> tuple[bytes | None, str | None]:
+    """The bytes of ``path``, or None and an error message that names it.
+
+    Only regular files are read: a named pipe would wait forever for a writer and a
+    device such as /dev/zero never ends. The file is opened without blocking and checked
+    through the open descriptor, so it cannot be swapped for a pipe in between.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return None, f"{display}: cannot be read: {_open_error(path, exc)}"
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None, f"{display}: not linted: not a regular file ({_file_kind(info.st_mode)})"
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return None, f"{display}: cannot be read: {exc.strerror or exc}"
+    if len(data) > MAX_BYTES:
+        return None, f"{display}: not linted: larger than the {MAX_BYTES // 2**20} MB limit"
+    return data, None
+
+
+def _open_error(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that loops (it points, in the end, back to itself)"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"a broken symbolic link (it points to {os.readlink(path)}, which does not exist)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied; check its permissions"
+    return exc.strerror or str(exc)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a folder" if stat.S_ISDIR(mode) else "not a file"
+
+
 _worker_linter: Linter | None = None
+_worker_results: DiskCache | None = None
 
 
-def _init_worker(rules: list[Rule], selection: Selection) -> None:
-    global _worker_linter
-    _worker_linter = Linter(rules, selection)
+def _init_worker(rules: list[Rule], selection: Selection, use_cache: bool) -> None:
+    # Ctrl-C in a terminal interrupts the whole process group. Only the parent reacts (it
+    # stops the workers), so the user sees one line instead of a traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_linter, _worker_results
+    _worker_linter = linter_for(rules, selection, use_cache)
+    _worker_results = results_store(use_cache)
 
 
-def _lint_in_worker(target: Target) -> FileResult:
+def _lint_in_worker(targets: list[Target]) -> list[FileResult]:
     assert _worker_linter is not None
-    return lint_target(_worker_linter, target)
+    return [lint_target(_worker_linter, target, results=_worker_results) for target in targets]
 
 
 def lint_all(
     rules: list[Rule], selection: Selection, targets: list[Target], jobs: int = 1,
-    stdin_data: bytes | None = None, progress=None,
+    stdin_data: bytes | None = None, progress: Callable[[], None] | None = None, use_cache: bool = True,
 ) -> list[FileResult]:
     """Lint every target; results come back in the order of ``targets``."""
     results: list[FileResult] = []
     files = [t for t in targets if t.source is not None]
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules, selection)) as pool:
-            chunk = max(1, min(32, len(files) // (jobs * 8) or 1))
-            for result in pool.map(_lint_in_worker, files, chunksize=chunk):
-                results.append(result)
-                if progress:
-                    progress()
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules, selection, use_cache))
+        try:
+            # Chunks are submitted by hand rather than through ``pool.map``, whose
+            # abandoned iterator cancels its futures: cancelled futures make the pool's
+            # manager thread print a traceback when ``_stop`` kills the workers.
+            size = max(1, min(32, len(files) // (jobs * 8) or 1))
+            chunks = [pool.submit(_lint_in_worker, files[i : i + size]) for i in range(0, len(files), size)]
+            for chunk in chunks:
+                for result in chunk.result():
+                    results.append(result)
+                    if progress:
+                        progress()
+        except BrokenProcessPool:
+            raise HealthlintError(
+                "a worker process died while linting (out of memory?); "
+                "rerun with --jobs 1 to find the file"
+            ) from None
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown()
     else:
-        linter = Linter(rules, selection)
+        linter = linter_for(rules, selection, use_cache)
+        store = results_store(use_cache)
         for target in files:
-            results.append(lint_target(linter, target))
+            results.append(lint_target(linter, target, results=store))
             if progress:
                 progress()
     for target in targets:
         if target.source is None:
-            results.append(lint_target(Linter(rules, selection), target, stdin_data or b""))
+            results.append(lint_target(linter_for(rules, selection, use_cache), target, stdin_data or b""))
     return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: after Ctrl-C, waiting for the queued files would take as long
+    as the run. ``ProcessPoolExecutor`` has no public way to do this before Python 3.14.
+
+    The futures are left alone, not cancelled: the pool fails them itself when it finds
+    its workers gone, and it would raise (and print) an error on a cancelled one. Waiting
+    for the pool's manager thread to wind down, which takes moments once the workers are
+    gone, keeps it from racing the interpreter's exit (and printing about a closed pipe).
+    """
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True)

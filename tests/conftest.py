@@ -15,6 +15,14 @@ from healthlint.ruleset import Rule, load_rules
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Runs in the tests cache into a temporary folder, never into the checkout."""
+    import os
+
+    os.environ["HEALTHLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("healthlint-cache"))
+
+
 @pytest.fixture(scope="session")
 def builtin_rules() -> list[Rule]:
     return load_rules([builtin_rules_dir()])

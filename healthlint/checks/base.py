@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from healthlint.ruleset import Rule
 
-# Seconds one rule may spend matching one document before it is stopped and reported.
+# Seconds one rule may spend on one document before it is stopped and reported, plus
+# RULE_TIME_PER_MB for each million characters: a long file legitimately takes longer.
+# The built-in rules need up to about 6 s per MB on text that is one hype word after
+# another (100,000 matches in 800 KB); a runaway pattern blows past any such rate even
+# on a few kilobytes, so the allowance can be generous.
 RULE_TIME_BUDGET = 2.0
+RULE_TIME_PER_MB = 10.0
+
+_deadline: ContextVar[float | None] = ContextVar("rule_deadline", default=None)
+
+
+def time_budget(length: int) -> float:
+    """Seconds a rule may spend on a document of ``length`` characters."""
+    return RULE_TIME_BUDGET + RULE_TIME_PER_MB * length / 1_000_000
+
+
+@contextmanager
+def rule_budget(length: int) -> Iterator[None]:
+    """Run one rule over one document of ``length`` characters against one deadline.
+
+    Every pattern search of the rule draws on the same budget (see ``remaining``), so a
+    rule that makes many searches cannot take a full budget for each of them.
+    """
+    token = _deadline.set(time.monotonic() + time_budget(length))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def deadline() -> float:
+    """When the rule running now must be done (a fresh budget outside ``rule_budget``)."""
+    until = _deadline.get()
+    return until if until is not None else time.monotonic() + RULE_TIME_BUDGET
+
+
+def remaining(until: float) -> float:
+    """Seconds left before ``until``, for a ``timeout=``; TimeoutError once it has passed."""
+    left = until - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left
 
 
 @dataclass(frozen=True, slots=True)

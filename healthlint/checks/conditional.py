@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from healthlint.checks.base import RULE_TIME_BUDGET, Hit, RuleTimeout, render
+from healthlint.checks.base import Hit, RuleTimeout, deadline, remaining, render
 from healthlint.checks.patterns import (
     check_window,
     compile_alternation,
@@ -57,12 +57,18 @@ class Check:
             rule = when.rule
             within = rule.options.get("within", "document")
             haystack = doc.text if rule.options.get("search") == "source" else doc.masked
+            until = deadline()
+            # Matches in one window share the answer; searching a window once keeps a
+            # document-wide window linear in the number of matches.
+            present_in: dict[tuple[int, int], bool] = {}
             for m in matches(when, doc):
-                start, end = window(doc, m.start(), within)
-                try:
-                    present = then.search(haystack, start, end, timeout=RULE_TIME_BUDGET) is not None
-                except TimeoutError:
-                    raise RuleTimeout(rule) from None
+                span = window(doc, m.start(), within)
+                if span not in present_in:
+                    try:
+                        present_in[span] = then.search(haystack, *span, timeout=remaining(until)) is not None
+                    except TimeoutError:
+                        raise RuleTimeout(rule) from None
+                present = present_in[span]
                 if present != required:
                     yield Hit(rule, m.start(), m.end(), render(rule.message, doc.text[m.start() : m.end()]))
                     if rule.options.get("report", "first") == "first":

@@ -7,15 +7,17 @@ Conventions every rule author relies on:
 - ``{{lexicon}}`` expands to a shared vocabulary (``rules/lexicons``);
 - ``exceptions`` drop a match by its context within the sentence: ``before`` is searched
   in the sentence text up to the match, ``after`` in the text after it, ``sentence`` in
-  the whole sentence, ``paragraph`` in the whole paragraph and ``match`` in the matched
-  text itself. Each exception sees only
-  its own window, so ``^`` and ``$`` anchor at the window's edges.
+  the whole sentence, ``paragraph`` in the whole paragraph, ``document`` anywhere in
+  the prose and ``match`` in the matched text itself. Each exception sees only
+  its own window, so ``^`` and ``$`` anchor at the window's edges. ``before`` and
+  ``after`` see at most ``NEARBY`` characters next to the match: every match has its own
+  such window, and in a "sentence" with no full stop for 100 KB, whole windows would
+  make the rule quadratic.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from typing import Any
 
 import regex
 
-from healthlint.checks.base import RULE_TIME_BUDGET, RuleTimeout
+from healthlint.checks.base import RuleTimeout, deadline, remaining
 from healthlint.checks.gate import INDEX, gate_words
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
@@ -31,9 +33,16 @@ from healthlint.lexicons import expand
 from healthlint.ruleset import Rule
 
 FLAGS = regex.IGNORECASE | regex.VERSION0
-EXCEPTION_PLACES = ("before", "after", "sentence", "paragraph", "match")
+EXCEPTION_PLACES = ("before", "after", "sentence", "paragraph", "document", "match")
 WINDOWS = ("sentence", "paragraph", "document")
+OPENING_QUOTES = "\"'“‘«"
+CLOSING_QUOTES = "\"'”’»"
 PLAIN_SPACE = re.compile(r"(?<!\\) (?![*+?{])")
+NEARBY = 1000
+# The regex module copies a repeated part once per count when it compiles: "a{1000000000}"
+# would take hundreds of GB, and "(?:ab|cd){1000000}" crashes the interpreter outright.
+MAX_COMPILED_SIZE = 500_000
+COUNTED_REPEAT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
 
 
 def compile_pattern(rule: Rule, field: str, pattern: Any) -> regex.Pattern[str]:
@@ -41,11 +50,67 @@ def compile_pattern(rule: Rule, field: str, pattern: Any) -> regex.Pattern[str]:
         raise RuleFileError(rule.path, field, "each pattern must be a non-empty text")
     try:
         source = PLAIN_SPACE.sub(r"\\s+", expand(pattern))
+    except RuleFileError as exc:  # an unknown {{lexicon}}: the rule file is what to fix
+        raise RuleFileError(rule.path, field, exc.problem) from None
+    size = len(source) * repeat_weight(source)
+    if size > MAX_COMPILED_SIZE:
+        raise RuleFileError(
+            rule.path, field, f"pattern {pattern!r} repeats too much: it would compile to about {size:,} "
+            f"characters (at most {MAX_COMPILED_SIZE:,}); lower its {{n}} counts",
+        )
+    try:
         return regex.compile(source, FLAGS)
-    except RuleFileError:
-        raise
-    except (regex.error, OverflowError, RecursionError) as exc:
+    except (regex.error, OverflowError, RecursionError, MemoryError) as exc:
         raise RuleFileError(rule.path, field, f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+def repeat_weight(source: str) -> int:
+    """How many copies of its most repeated part compiling ``source`` makes.
+
+    Counted repeats (``{3}``, ``{2,5}``, ``{,9}``) multiply when nested; ``*``, ``+``
+    and ``?`` are loops and copy nothing. A lexical scan, so that the check also covers
+    the regex module's own syntax (``\\p{L}``, ``(?R)``), which no parser here knows.
+    """
+    groups = [1]  # the heaviest part so far in each open group
+    last = 1  # the weight of the item a quantifier would apply to
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            brace = source[i + 2 : i + 3] in ("{", "<") and source[i + 1 : i + 2] in ("p", "P", "N", "x", "g")
+            close = source.find("}" if source[i + 2 : i + 3] == "{" else ">", i + 2) if brace else -1
+            i = close + 1 if close >= 0 else i + 2
+            last = 1
+        elif ch == "[":
+            i = _class_end(source, i)
+            last = 1
+        elif ch == "(":
+            groups.append(1)
+            i += 1
+        elif ch == ")":
+            last = groups.pop() if len(groups) > 1 else 1
+            groups[-1] = max(groups[-1], last)
+            i += 1
+        elif (m := COUNTED_REPEAT.match(source, i)) and (m.group(1) or m.group(2)):
+            last *= max(1, int(m.group(1) or 0), int(m.group(2) or 0))
+            groups[-1] = max(groups[-1], last)
+            i = m.end()
+        else:
+            last = 1
+            i += 1
+    return max(groups)
+
+
+def _class_end(source: str, start: int) -> int:
+    """Where the character class opening at ``start`` ends (just past its ``]``)."""
+    i = start + 1
+    if source[i : i + 1] == "^":
+        i += 1
+    if source[i : i + 1] == "]":
+        i += 1
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i + 1
 
 
 def compile_alternation(rule: Rule, field: str, patterns: Any) -> regex.Pattern[str] | None:
@@ -83,12 +148,21 @@ class Scanner:
 
     parts: list[tuple[regex.Pattern[str], frozenset[str] | None]]
 
+    def __post_init__(self) -> None:
+        for _, gate in self.parts:
+            INDEX.add(gate)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A scanner loaded from the compiled-rules cache registers its gate words again."""
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def finditer(self, doc: Document, deadline: float) -> list[regex.Match[str]]:
         text = doc.masked
         found = []
         for index, (pattern, gate) in enumerate(self.parts):
             for start, end in _regions(gate, doc):
-                for m in pattern.finditer(text, start, end, timeout=_remaining(deadline)):
+                for m in pattern.finditer(text, start, end, timeout=remaining(deadline)):
                     if m.end() > m.start():
                         found.append((m.start(), index, m))
         found.sort(key=lambda item: (item[0], item[1]))
@@ -104,7 +178,7 @@ class Scanner:
         for pattern, gate in self.parts:
             regions = _regions(gate, doc) if haystack is doc.masked else [(0, len(haystack))]
             for start, end in regions:
-                if pattern.search(haystack, start, end, timeout=_remaining(deadline)):
+                if pattern.search(haystack, start, end, timeout=remaining(deadline)):
                     return True
         return False
 
@@ -115,22 +189,10 @@ def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:
     parts = []
     for i, p in enumerate(patterns):
         compiled = compile_pattern(rule, f"{field}[{i}]", p)
-        gate = gate_words(PLAIN_SPACE.sub(r"\\s+", expand(p)))
-        INDEX.add(gate)
-        parts.append((compiled, gate))
+        parts.append((compiled, gate_words(PLAIN_SPACE.sub(r"\\s+", expand(p)))))
     return Scanner(parts)
 
 
-def _remaining(deadline: float) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError
-    return remaining
-
-
-def deadline() -> float:
-    """When a rule that starts now must be done with one document."""
-    return time.monotonic() + RULE_TIME_BUDGET
 
 
 @dataclass
@@ -178,15 +240,22 @@ def check_window(rule: Rule, field: str, value: Any) -> None:
 def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[str]]:
     """Matches of the rule in the document's prose that survive the exceptions.
 
-    A match never runs from one block into the next (see ``Scanner``).
+    A match never runs from one block into the next (see ``Scanner``). Entries of the
+    reference list (titles of cited papers) and phrases quoted on their own are not
+    claims of the article, so no rule sees them.
     """
     until = deadline()
+    # Matches in one paragraph share its paragraph and document windows: each window is
+    # searched once, which keeps a file that is one giant paragraph linear.
+    searched: dict[tuple[regex.Pattern[str], int, int], bool] = {}
     try:
         near = compiled.near
-        if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=RULE_TIME_BUDGET):
+        if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=remaining(until)):
             return
         for m in compiled.scanner.finditer(doc, until):
-            if _excepted(compiled, doc, m) or not _near_ok(compiled, doc, m):
+            if doc.in_reference_list(m.start()) or _mentioned(doc, m):
+                continue
+            if _excepted(compiled, doc, m, until, searched) or not _near_ok(compiled, doc, m, until, searched):
                 continue
             yield m
     except TimeoutError:
@@ -216,46 +285,80 @@ def window(doc: Document, start: int, within: str) -> tuple[int, int]:
     if index is None:
         return _line_span(doc, start)
     block = doc.blocks[index]
-    return block.start, _line_end(doc.text, block.end)
+    return block.start, _line_end(doc, block.end)
 
 
 def _next_sentence_start(doc: Document, end: int) -> int:
     """Where the next sentence starts, but never past the end of the current line."""
-    line_end = _line_end(doc.text, end)
+    line_end = _line_end(doc, end)
     i = bisect_left(doc.sentence_starts, end)
     if i < len(doc.sentence_starts):
         return min(doc.sentence_starts[i], max(line_end, end))
     return line_end
 
 
-def _line_end(text: str, offset: int) -> int:
-    ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0]
-    return min(ends) if ends else len(text)
+def _line_end(doc: Document, offset: int) -> int:
+    """Where the line holding ``offset`` ends: its line break, or the end of the text.
+
+    Found through the line index, not by scanning ahead, which on a file with no line
+    breaks would cost the rest of the file at every match.
+    """
+    line, _ = doc.lines.line_col(offset)
+    if line >= doc.lines.count:
+        return len(doc.text)
+    end = doc.lines.starts[line] - 1  # the break's last character
+    if end > offset and doc.text[end - 1] == "\r":  # a \r\n break
+        end -= 1
+    return end
 
 
 def _line_span(doc: Document, offset: int) -> tuple[int, int]:
     line, _ = doc.lines.line_col(offset)
-    return doc.lines.line_start(line), _line_end(doc.text, offset)
+    return doc.lines.line_start(line), _line_end(doc, offset)
 
 
-def _excepted(compiled: CompiledPatterns, doc: Document, m: regex.Match[str]) -> bool:
+def _excepted(
+    compiled: CompiledPatterns, doc: Document, m: regex.Match[str], until: float,
+    searched: dict[tuple[regex.Pattern[str], int, int], bool],
+) -> bool:
     if not compiled.exceptions:
         return False
     text = doc.masked
-    start, end = window(doc, m.start(), "sentence")
-    end = min(end, _sentence_end(doc, m.start(), end))
-    checks = {
-        "before": (start, m.start()),
-        "after": (m.end(), end),
-        "sentence": (start, end),
-        "paragraph": window(doc, m.start(), "paragraph"),
-        "match": (m.start(), m.end()),
-    }
     for place, pattern in compiled.exceptions.items():
-        a, b = checks[place]
-        if pattern.search(text[a : max(a, b)], timeout=RULE_TIME_BUDGET):
+        a, b = _exception_window(doc, m, place)
+        key = (pattern, a, b)
+        if key not in searched:
+            searched[key] = pattern.search(text[a : max(a, b)], timeout=remaining(until)) is not None
+        if searched[key]:
             return True
     return False
+
+
+def _exception_window(doc: Document, m: regex.Match[str], place: str) -> tuple[int, int]:
+    if place == "match":
+        return m.start(), m.end()
+    if place == "paragraph":
+        return window(doc, m.start(), "paragraph")
+    if place == "document":
+        return 0, len(doc.masked)
+    start, end = window(doc, m.start(), "sentence")
+    end = min(end, _sentence_end(doc, m.start(), end))
+    if place == "before":
+        return max(start, m.start() - NEARBY), m.start()
+    if place == "after":
+        return m.end(), min(end, m.end() + NEARBY)
+    return start, end
+
+
+def _mentioned(doc: Document, m: regex.Match[str]) -> bool:
+    """A phrase in quotation marks of its own is being talked about, not used.
+
+    'Be wary of "clinically proven"' warns against the phrase; it does not make the claim.
+    """
+    text = doc.masked
+    before = text[max(0, m.start() - 2) : m.start()].rstrip()
+    after = text[m.end() : m.end() + 2].lstrip()
+    return bool(before) and bool(after) and before[-1] in OPENING_QUOTES and after[0] in CLOSING_QUOTES
 
 
 def _sentence_end(doc: Document, offset: int, default: int) -> int:
@@ -263,9 +366,15 @@ def _sentence_end(doc: Document, offset: int, default: int) -> int:
     return sentence.end if sentence is not None else default
 
 
-def _near_ok(compiled: CompiledPatterns, doc: Document, m: regex.Match[str]) -> bool:
+def _near_ok(
+    compiled: CompiledPatterns, doc: Document, m: regex.Match[str], until: float,
+    searched: dict[tuple[regex.Pattern[str], int, int], bool],
+) -> bool:
     near = compiled.near
     if near is None or near.within == "document":
         return True
     a, b = window(doc, m.start(), near.within)
-    return near.pattern.search(doc.masked, a, b, timeout=RULE_TIME_BUDGET) is not None
+    key = (near.pattern, a, b)
+    if key not in searched:
+        searched[key] = near.pattern.search(doc.masked, a, b, timeout=remaining(until)) is not None
+    return searched[key]

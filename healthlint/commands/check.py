@@ -57,9 +57,12 @@ def run_check(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError(f"--jobs {jobs}: give a whole number of processes, 1 or more")
-    batches = plan(resolver, targets)
+    use_cache = not args.no_cache
+    batches = plan(resolver, targets, use_cache)
     with ProgressBar(sum(1 for t in targets if t.source is not None)) as progress:
-        results = lint_batches(batches, targets, jobs=jobs, stdin_data=stdin_data, progress=progress)
+        results = lint_batches(
+            batches, targets, jobs=jobs, stdin_data=stdin_data, progress=progress, use_cache=use_cache
+        )
     findings = sorted(
         (f for r in results for f in r.findings if not resolver.settings_for(f.path).ignores(f)),
         key=lambda f: f.sort_key(),

@@ -1,0 +1,129 @@
+"""Two caches that make repeated runs cheap: compiled rules, and results of unchanged files.
+
+A pre-commit hook starts a fresh process on every commit; most of its start-up would be
+reading the rule files and compiling their patterns, which gives the same result every
+time. A compliance audit re-run over an archive mostly re-lints files nobody touched.
+Both are cached on disk under a key that changes whenever anything that could change
+the output changes: healthlint's and the regex module's versions, the Python version,
+every rule and lexicon file's contents, the selection, and for results the file's bytes
+and name. Entries are written atomically; a corrupt or unreadable entry is ignored and
+rebuilt, never trusted. ``--no-cache`` bypasses both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from healthlint import __version__
+
+CACHE_DIR_NAME = ".healthlint_cache"
+FORMAT = "1"
+
+
+def cache_dir() -> Path:
+    """``$HEALTHLINT_CACHE_DIR``, else ``.healthlint_cache`` in the current folder."""
+    return Path(os.environ.get("HEALTHLINT_CACHE_DIR") or CACHE_DIR_NAME)
+
+
+def folders_key(folders: list[Path]) -> str:
+    """A digest of every rule and lexicon file under ``folders``, with the tool versions."""
+    digest = hashlib.sha256()
+    for part in (FORMAT, __version__, regex.__version__, sys.version):
+        digest.update(part.encode() + b"\0")
+    for folder in folders:
+        digest.update(str(folder.resolve()).encode() + b"\0")
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class DiskCache:
+    """Pickled values in files named by their key, under one folder."""
+
+    def __init__(self, root: Path, kind: str, enabled: bool = True) -> None:
+        self.root = root / kind
+        self.enabled = enabled
+
+    def get(self, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        try:
+            with open(self.root / key[:2] / key, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        folder = self.root / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.root.parent)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / key)
+        except OSError:
+            return  # a read-only or full disk makes the run slower, not wrong
+
+    def get_or_build(self, key: str, build: Callable[[], Any]) -> Any:
+        value = self.get(key)
+        if value is None:
+            value = build()
+            self.put(key, value)
+        return value
+
+
+def _ignore_in_git(root: Path) -> None:
+    """Keep the cache out of version control, as ruff does with ``.ruff_cache``."""
+    marker = root / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# Created by healthlint; safe to delete.\n*\n", encoding="utf-8")
+
+
+def cached_rules(folders: list[Path], enabled: bool = True) -> list:
+    """``load_rules(folders)``, from the cache when no rule or lexicon file changed."""
+    from healthlint.ruleset import load_rules
+
+    store = DiskCache(cache_dir(), "rules", enabled)
+    return store.get_or_build(folders_key(folders) if enabled else "", lambda: load_rules(folders))
+
+
+def linter_for(rules: list, selection: object, enabled: bool = True):
+    """A compiled ``Linter`` for ``rules`` and ``selection``, from the cache when possible.
+
+    The key covers every rule's fields (their ``repr``), the built-in lexicons the patterns
+    expand, and the versions; ``Linter.cache_key`` carries it on to the results cache.
+    """
+    from healthlint.engine import Linter
+    from healthlint.lexicons import builtin_rules_dir
+
+    lexicons = sorted((builtin_rules_dir() / "lexicons").glob("*.yaml"))
+    key = key_of(FORMAT, __version__, regex.__version__, sys.version, repr(rules), repr(selection),
+                 *(p.read_bytes() for p in lexicons))
+    linter = DiskCache(cache_dir(), "linters", enabled).get_or_build(key, lambda: Linter(rules, selection))
+    linter.cache_key = key
+    return linter
+
+
+def results_store(enabled: bool = True) -> DiskCache:
+    return DiskCache(cache_dir(), "results", enabled)

@@ -1,0 +1,75 @@
+"""The caches make a second run cheap and never change what it reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from healthlint import cache
+from healthlint.cli import main
+
+CLAIM = "Tea\n\nOur tea cures colds and boosts immunity.\n"
+
+
+def run_json(capsys, *args: str) -> dict:
+    main(["check", "--format", "json", "--no-config", *args])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_second_run_reads_results_from_the_cache_and_reports_the_same(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(CLAIM)
+    first = run_json(capsys, str(article))
+    stored = list((tmp_path / "cache" / "results").rglob("*"))
+    assert any(p.is_file() for p in stored)
+    calls = []
+    monkeypatch.setattr("healthlint.runner._lint_bytes", lambda *a: calls.append(a))
+    assert run_json(capsys, str(article)) == first
+    assert calls == []  # nothing was linted again
+
+
+def test_changed_file_is_linted_again(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(CLAIM)
+    run_json(capsys, str(article))
+    article.write_text(CLAIM.replace("cures colds", "is warm"))
+    rules = {f["rule"] for f in run_json(capsys, str(article))["findings"]}
+    assert "HL203" not in rules
+
+
+def test_changed_rule_file_invalidates_compiled_rules(tmp_path):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: X1\n")
+    before = cache.folders_key([folder])
+    (folder / "a.yaml").write_text("id: X2\n")
+    assert cache.folders_key([folder]) != before
+
+
+def test_no_cache_writes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(CLAIM)
+    run_json(capsys, "--no-cache", str(article))
+    assert not (tmp_path / "cache").exists()
+
+
+def test_corrupt_cache_entry_is_ignored(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(CLAIM)
+    first = run_json(capsys, str(article))
+    for entry in (tmp_path / "cache").rglob("*"):
+        if entry.is_file() and entry.name != ".gitignore":
+            entry.write_bytes(b"not a pickle")
+    assert run_json(capsys, str(article)) == first
+
+
+def test_cache_folder_keeps_itself_out_of_git(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(CLAIM)
+    run_json(capsys, str(article))
+    assert Path(tmp_path / "cache" / ".gitignore").read_text().strip().endswith("*")
