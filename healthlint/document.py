@@ -133,6 +133,22 @@ class Document:
 
         return find_citations(self)
 
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Start and end offsets of 1-based ``line``, its line break included."""
+        lines = self.lines
+        return lines.line_start(line), lines.starts[line] if line < lines.count else len(self.text)
+
+    def next_prose_line(self, offset: int) -> int | None:
+        """The first line after the one holding ``offset`` that has prose (comments, blank
+        lines and markup-only lines are skipped), or None at the end of the document."""
+        line, _ = self.lines.line_col(offset)
+        while line < self.lines.count:
+            line += 1
+            start, end = self.line_span(line)
+            if self.masked[start:end].strip():
+                return line
+        return None
+
     def in_reference_list(self, offset: int) -> bool:
         """True inside the entries of the article's reference list."""
         return any(start <= offset < end for start, end in self.citations.reference_ranges)

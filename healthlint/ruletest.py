@@ -24,8 +24,8 @@ from healthlint.engine import Linter, Selection
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
 
-ANNOTATION = re.compile(r"^\s*(ruleid|ok)\s*:\s*(.*?)\s*$", re.S)
-COMMENT_TEXT = re.compile(r"<!--.*?-->", re.S)
+ANNOTATION = re.compile(r"^\s*(ruleid|ok)\s*:\s*(.*?)\s*$", re.DOTALL)
+COMMENT_TEXT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass
@@ -65,14 +65,8 @@ def _annotated_line(doc: Document, start: int, end: int) -> int:
     before = doc.text[doc.lines.line_start(line) : start]
     if COMMENT_TEXT.sub("", before).strip(" \t>*-"):
         return line
-    end_line, _ = doc.lines.line_col(end)
-    while end_line < doc.lines.count:
-        end_line += 1
-        line_start = doc.lines.line_start(end_line)
-        line_end = doc.lines.starts[end_line] if end_line < doc.lines.count else len(doc.text)
-        if doc.masked[line_start:line_end].strip():
-            return end_line
-    return end_line
+    following = doc.next_prose_line(end)
+    return following if following is not None else doc.lines.count
 
 
 def compare(path: str, findings: list[Finding], expected: Expectations, only: set[str] | None) -> list[Mismatch]:

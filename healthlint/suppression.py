@@ -63,18 +63,10 @@ def parse_suppressions(doc: Document) -> list[Suppression]:
 
 def _line_bounds(doc: Document, offset: int) -> tuple[int, int]:
     line, _ = doc.lines.line_col(offset)
-    start = doc.lines.line_start(line)
-    end = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
-    return start, end
+    return doc.line_span(line)
 
 
 def _next_content_line(doc: Document, offset: int) -> tuple[int, int]:
     """The next line after ``offset`` that has prose in it (comments and blanks skipped)."""
-    line, _ = doc.lines.line_col(offset)
-    while line < doc.lines.count:
-        line += 1
-        start = doc.lines.line_start(line)
-        end = doc.lines.starts[line] if line < doc.lines.count else len(doc.text)
-        if doc.masked[start:end].strip():
-            return start, end
-    return len(doc.text), len(doc.text)
+    line = doc.next_prose_line(offset)
+    return doc.line_span(line) if line is not None else (len(doc.text), len(doc.text))
