@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from healthlint.checks import kind_module
-from healthlint.checks.base import Hit, RuleTimeout, rule_budget, time_budget
+from healthlint.checks.base import RULE_TIME_PER_MATCH, Hit, RuleTimeout, rule_budget, time_budget
 from healthlint.document import Document
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
@@ -165,7 +165,8 @@ def _finding(doc: Document, hit: Hit, severity: str, lines: dict[int, str]) -> F
     )
 
 def _timeout_finding(doc: Document, rule: Rule) -> Finding:
-    return _stopped(doc, rule, TIMEOUT_RULE, f"ran longer than {time_budget(len(doc.text)):.1f} s")
+    budget = f"{time_budget(len(doc.text)):.1f} s and {RULE_TIME_PER_MATCH * 1000:g} ms a match"
+    return _stopped(doc, rule, TIMEOUT_RULE, f"ran past its time budget ({budget})")
 
 
 def _failure_finding(doc: Document, rule: Rule, exc: BaseException) -> Finding:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from healthlint.cache import DiskCache, key_of, linter_for, results_store
 from healthlint.documents import FORMATS_BY_SUFFIX, parse_document
-from healthlint.engine import Linter, Selection
+from healthlint.engine import FAILURE_RULE, TIMEOUT_RULE, Linter, Selection
 from healthlint.errors import HealthlintError
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
@@ -126,14 +126,15 @@ def _git_ignored(root: Path) -> set[str]:
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "-oi", "--exclude-standard", "--directory", "."],
-            cwd=root, capture_output=True, text=True, timeout=30, check=False,
+            cwd=root, capture_output=True, timeout=30, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return set()
     if proc.returncode != 0:
         return set()
     out: set[str] = set()
-    for line in filter(None, proc.stdout.split("\0")):  # -z: names with any character, unquoted
+    # -z: names unquoted, with any byte, decoded as os.walk decodes the names it finds
+    for line in map(os.fsdecode, filter(None, proc.stdout.split(b"\0"))):
         entry = root / line
         if line.endswith("/"):
             out.update(os.path.normpath(str(p)) for p in entry.rglob("*"))
@@ -170,9 +171,15 @@ def lint_target(
     if cached is not None:
         return cached
     result = _lint_bytes(linter, target, data, result)
-    if results and key and result.error is None:
+    if results and key and result.error is None and not _stopped_rule(result):
         results.put(key, result)
     return result
+
+
+def _stopped_rule(result: FileResult) -> bool:
+    """Whether a rule was stopped on the file: that depends on the machine's load at the
+    time, so the result must not be replayed from the cache."""
+    return any(f.rule in (TIMEOUT_RULE[0], FAILURE_RULE[0]) for f in result.findings)
 
 
 def _lint_bytes(linter: Linter, target: Target, data: bytes, result: FileResult) -> FileResult:

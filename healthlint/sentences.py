@@ -31,6 +31,9 @@ BOUNDARY = re.compile(
     re.VERBOSE,
 )
 LAST_WORD = re.compile(r"([\w.]+)$")
+WORD_TAIL = 64
+FOLLOWER = re.compile(r"\s*(\S)")
+NEXT_WORD = re.compile(r"\s+([A-Z][a-z]+)")
 LINE_BREAK_BOUNDARY = re.compile(r"(?<=[^\s.!?:;,])[ \t]*(?:\r\n|\r|\n)(?=[ \t]*[A-Z0-9])")
 
 
@@ -70,14 +73,15 @@ def _is_abbreviation(segment: str, m: re.Match[str]) -> bool:
     """True when the full stop belongs to an abbreviation, initial or decimal."""
     if m.group("stop") != ".":
         return False
-    before = segment[: m.start()]
-    word_match = LAST_WORD.search(before)
+    # Only the tail before the stop is searched: searching the whole prefix would make a
+    # giant one-paragraph file quadratic, and no abbreviation is WORD_TAIL characters long.
+    word_match = LAST_WORD.search(segment, max(0, m.start() - WORD_TAIL), m.start())
     if not word_match:
         return False
     word = word_match.group(1).lower().strip(".")
     if word in SENTENCE_FINAL_ABBREVIATIONS:
-        follower = segment[m.end() :].lstrip()[:1]
-        return not follower or not follower.isupper() or _next_word_is_name(segment, m.end())
+        follower = FOLLOWER.match(segment, m.end())
+        return not follower or not follower.group(1).isupper() or _next_word_is_name(segment, m.end())
     if word in ABBREVIATIONS:
         return True
     raw = word_match.group(1)
@@ -88,7 +92,7 @@ def _is_abbreviation(segment: str, m: re.Match[str]) -> bool:
 
 def _next_word_is_name(segment: str, pos: int) -> bool:
     """After "U.S." a capitalised noun usually continues the phrase ("U.S. Food and ...")."""
-    nxt = re.match(r"\s+([A-Z][a-z]+)", segment[pos:])
+    nxt = NEXT_WORD.match(segment, pos)
     return bool(nxt) and nxt.group(1) in {"Food", "Department", "National", "Army", "Navy", "Government"}
 
 

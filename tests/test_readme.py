@@ -14,7 +14,7 @@ def test_readme_sample_output_is_current(capsys, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Try it") :]
     command = re.search(r"healthlint check (\S+)\n", section).group(1)
-    shown = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```text\n(.*?)```", section, re.DOTALL).group(1)
     monkeypatch.chdir(ROOT)
     main(["check", command])
     captured = capsys.readouterr()

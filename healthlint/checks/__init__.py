@@ -3,8 +3,9 @@
 - ``FIELDS``: the kind's own rule fields and their types; ``REQUIRED``: which must be set;
 - ``validate(rule)``: check the kind's fields (compile patterns, check values), raising
   :class:`healthlint.errors.RuleFileError` naming the field;
-- ``Check(rules)``: compiled once per run for all rules of the kind, with
-  ``run(doc) -> Iterable[Hit]``.
+- ``Check(rules)``: compiled once per run, with ``run(doc) -> Iterable[Hit]``; the
+  engine builds one per rule, so that a rule stopped by its time budget does not stop
+  the other rules of its kind.
 
 Adding a kind means adding one module and one line in ``KINDS``.
 """

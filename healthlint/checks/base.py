@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from healthlint.ruleset import Rule
 
 # Seconds one rule may spend on one document before it is stopped and reported, plus
-# RULE_TIME_PER_MB for each million characters: a long file legitimately takes longer.
-# The built-in rules need up to about 6 s per MB on text that is one hype word after
-# another (100,000 matches in 800 KB); a runaway pattern blows past any such rate even
-# on a few kilobytes, so the allowance can be generous.
+# RULE_TIME_PER_MB for each million characters and RULE_TIME_PER_MATCH for each match
+# it examines (``patterns.matches``): a long file, and one dense with claims, give a rule
+# more work, and checking a match's exceptions can take half a millisecond. A runaway
+# pattern is stuck inside one search and earns nothing from matches.
 RULE_TIME_BUDGET = 2.0
-RULE_TIME_PER_MB = 10.0
+RULE_TIME_PER_MB = 2.0
+RULE_TIME_PER_MATCH = 0.002
 
 _deadline: ContextVar[float | None] = ContextVar("rule_deadline", default=None)
 

@@ -3,7 +3,11 @@
 Conventions every rule author relies on:
 - patterns are case-insensitive regular expressions (the ``regex`` module's syntax);
 - a plain space in a pattern matches any run of whitespace, line breaks included, so
-  "studies show" also finds a phrase wrapped across two lines or split by markup;
+  "studies show" also finds a phrase wrapped across two lines or split by markup. It
+  takes the whole run and never gives part of it back (a possessive ``\\s++``): masked
+  markup leaves runs of thousands of spaces, and backtracking through one at every
+  position, as "some studies" would after "only some" and a long masked tag, is
+  quadratic. Two plain spaces in a row count as one;
 - ``{{lexicon}}`` expands to a shared vocabulary (``rules/lexicons``);
 - ``exceptions`` drop a match by its context within the sentence: ``before`` is searched
   in the sentence text up to the match, ``after`` in the text after it, ``sentence`` in
@@ -25,7 +29,7 @@ from typing import Any
 
 import regex
 
-from healthlint.checks.base import RuleTimeout, deadline, remaining
+from healthlint.checks.base import RULE_TIME_PER_MATCH, RuleTimeout, deadline, remaining
 from healthlint.checks.gate import INDEX, gate_words
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
@@ -37,7 +41,7 @@ EXCEPTION_PLACES = ("before", "after", "sentence", "paragraph", "document", "mat
 WINDOWS = ("sentence", "paragraph", "document")
 OPENING_QUOTES = "\"'“‘«"
 CLOSING_QUOTES = "\"'”’»"
-PLAIN_SPACE = re.compile(r"(?<!\\) (?![*+?{])")
+PLAIN_SPACE = re.compile(r"(?<!\\) +(?![*+?{])")
 NEARBY = 1000
 # The regex module copies a repeated part once per count when it compiles: "a{1000000000}"
 # would take hundreds of GB, and "(?:ab|cd){1000000}" crashes the interpreter outright.
@@ -49,7 +53,7 @@ def compile_pattern(rule: Rule, field: str, pattern: Any) -> regex.Pattern[str]:
     if not isinstance(pattern, str) or not pattern.strip():
         raise RuleFileError(rule.path, field, "each pattern must be a non-empty text")
     try:
-        source = PLAIN_SPACE.sub(r"\\s+", expand(pattern))
+        source = PLAIN_SPACE.sub(r"\\s++", expand(pattern))
     except RuleFileError as exc:  # an unknown {{lexicon}}: the rule file is what to fix
         raise RuleFileError(rule.path, field, exc.problem) from None
     size = len(source) * repeat_weight(source)
@@ -253,6 +257,7 @@ def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[s
         if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=remaining(until)):
             return
         for m in compiled.scanner.finditer(doc, until):
+            until += RULE_TIME_PER_MATCH
             if doc.in_reference_list(m.start()) or _mentioned(doc, m):
                 continue
             if _excepted(compiled, doc, m, until, searched) or not _near_ok(compiled, doc, m, until, searched):

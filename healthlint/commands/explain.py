@@ -26,7 +26,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def explanation(rule: Rule) -> str:
     """The rule's documentation, in ruff's shape: what, why, examples, references."""
-    wrap = lambda text: textwrap.fill(" ".join(text.split()), width=88)  # noqa: E731
+    wrap = lambda text: textwrap.fill(" ".join(text.split()), width=88)
     parts = [
         f"{rule.id} {rule.name}  [{rule.category}, {rule.severity}]",
         "",

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -70,6 +71,11 @@ def parse(text: str) -> Parsed:
         parsed.warnings.append(
             f"line {recorder.cut_at_line + 1}: blocks nested too deeply for the Markdown parser"
             f" (limit {NESTING_LIMIT} levels); the text inside was not linted"
+        )
+    if recorder.list_cut_at_line is not None:
+        parsed.warnings.append(
+            f"line {recorder.list_cut_at_line + 1}: lists nested too deeply for the Markdown parser"
+            f" (limit {NESTING_LIMIT} levels); the deeper list markers were read as text"
         )
     _Walker(source, parsed).walk(tokens)
     parsed.footnote_labels = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
@@ -112,6 +118,7 @@ class _Recorder:
     bases: list[int | None] = field(default_factory=list)
     delimiters: dict[int, list[tuple[Token, int, int]]] = field(default_factory=dict)
     cut_at_line: int | None = None
+    list_cut_at_line: int | None = None
 
     def begin(self, token: Token) -> None:
         self.events = token.meta[_KEY] = _InlineEvents()
@@ -119,6 +126,7 @@ class _Recorder:
 
 
 _InlineRule = Callable[[StateInline, bool], bool]
+_BlockRule = Callable[[StateBlock, int, int, bool], bool]
 _Handler = Callable[[StateInline, int, int, _InlineEvents, int], None]
 """Told about one match: the state, where the match started, the index of its first
 token, the events of the inline token being parsed, and the offset of ``state.src`` in
@@ -133,6 +141,8 @@ def _parser() -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin)
     md.core.ruler.at("inline", _parse_inlines)
     md.core.ruler.after("block", "healthlint_depth", _note_nesting_cut)
+    lists = next(rule for rule in md.block.ruler.__rules__ if rule.name == "list")
+    md.block.ruler.at("list", _shallow_list(lists.fn), {"alt": lists.alt})
     md.core.ruler.disable("text_join")  # only joins tokens for renderers
     handlers: dict[str, _Handler] = {
         "backticks": _on_code_span,
@@ -177,6 +187,26 @@ def _note_nesting_cut(state: StateCore) -> None:
         if token.type in CONTAINER_OPENERS and token.level >= NESTING_LIMIT - 1 and token.map:
             _recorder_of(state).cut_at_line = token.map[0]
             return
+
+
+def _shallow_list(rule: _BlockRule) -> _BlockRule:
+    """Do not open a list whose items would reach markdown-it's nesting limit.
+
+    Past the limit markdown-it skips to the end of the enclosing block, and for a list
+    item, whose end is not known until its content is parsed, that is the end of the
+    document: every paragraph after a too-deep list would go unlinted. Declined, the
+    list marker is read as the text of the paragraph it starts; the text stays linted.
+    """
+
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if state.level + 2 >= NESTING_LIMIT:
+            recorder = state.env[_KEY]
+            if not silent and recorder.list_cut_at_line is None:
+                recorder.list_cut_at_line = start
+            return False
+        return rule(state, start, end, silent)
+
+    return wrapped
 
 
 def _recording(rule: _InlineRule, handler: _Handler) -> _InlineRule:
@@ -487,7 +517,11 @@ class _Walker:
             elif kind.endswith("_open") and kind[:-5] in _CONTAINERS:
                 self.containers.append(_container(token))
             elif kind.endswith("_close") and kind[:-6] in _CONTAINERS:
-                self.containers.pop()
+                # footnote_tail leaves closes whose opens it removed when a footnote is
+                # defined inside a list inside a definition of the same footnote, so a
+                # close ends the innermost container only if it is one of its kind.
+                if self.containers and self.containers[-1].kind == _CLOSED_KIND[kind]:
+                    self.containers.pop()
             elif kind == "html_block":
                 self._html_block(token)
             elif kind == "definition":
@@ -604,9 +638,19 @@ class _Walker:
         cmap = self._locate_lines(token.map[0], token.content)
         if not cmap.lengths:
             return
+        resume = 0
         for start, end in _comment_spans(token.content):
             self.parsed.comments.append(
                 Comment(cmap.start(start), cmap.end(end), _comment_body(token.content[start:end]))
+            )
+            resume = end
+        unclosed = token.content.find("<!--", resume)
+        if unclosed >= 0:  # the HTML block runs on to the end of its container, unlinted
+            at = cmap.start(unclosed)
+            line = self.source.line_of(at)
+            self.parsed.warnings.append(
+                f"line {line + 1}, column {at - self.source.starts[line] + 1}: comment is never "
+                "closed; the text after it was not linted"
             )
 
     def _definition(self, token: Token) -> None:
@@ -621,6 +665,7 @@ class _Walker:
 
 
 _CONTAINERS = ("blockquote", "list_item", "footnote")  # footnote_tail removed the others
+_CLOSED_KIND = {"blockquote_close": "quote", "list_item_close": "item", "footnote_close": "footnote"}
 
 
 def _container(token: Token) -> _Container:

@@ -24,9 +24,9 @@ from healthlint.textutil import blank_span
 
 UNWRAPPED_LINE = 100
 HEADING_MAX = 60
-DIRECTIVE_LINE = re.compile(
-    r"[ \t]*(?:#|//)[ \t]*((?:healthlint-(?:disable|enable)[\w-]*|ruleid:|ok:).*?)[ \t]*"
-)
+# Greedy to the end of the line, and the trailing blanks stripped afterwards: a lazy body
+# followed by ``[ \t]*`` is quadratic in a line of thousands of spaces.
+DIRECTIVE_LINE = re.compile(r"[ \t]*(?:#|//)[ \t]*((?:healthlint-(?:disable|enable)[\w-]*|ruleid:|ok:).*)")
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*•◦▪]|\d{1,3}[.)]|\[\d{1,3}\])[ \t]+\S")
 BARE_LINK = re.compile(
     r"""(?:\bhttps?://|\bwww\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"""
@@ -46,7 +46,7 @@ def parse(text: str) -> Parsed:
         content = text[start:end]
         m = DIRECTIVE_LINE.fullmatch(content)
         if m:
-            comments.append(Comment(start, end, m.group(1)))
+            comments.append(Comment(start, end, m.group(1).rstrip(" \t")))
             masked_parts.append(blank_span(content))
             prose.append((-1, -1))
         else:
