@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 
 import regex
-import yaml
 
 from healthlint.errors import RuleFileError
 from healthlint.lexicons import builtin_rules_dir, expand
@@ -20,8 +19,15 @@ TIERS = ("none", "negated", "correlational", "conditional", "can", "direct")
 ORDER = ("negated", "correlational", "conditional", "can", "direct")
 
 
+TierPatterns = tuple[tuple[str, regex.Pattern[str]], ...]
+
+
 @cache
-def _tier_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+def tier_patterns() -> TierPatterns:
+    """The compiled tiers, strongest last. Evidence checks keep them, so they are
+    compiled once and cached on disk with the rest of the compiled rules."""
+    import yaml
+
     path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -34,9 +40,9 @@ def _tier_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
         raise RuleFileError(str(path), "tiers", f"cannot be loaded: {exc}") from None
 
 
-def strength(sentence: str) -> str:
+def strength(sentence: str, patterns: TierPatterns | None = None) -> str:
     """The tier of ``sentence``: none, negated, correlational, conditional, can or direct."""
-    for tier, pattern in _tier_patterns():
+    for tier, pattern in patterns or tier_patterns():
         if pattern.search(sentence):
             return tier
     return "none"

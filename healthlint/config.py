@@ -15,13 +15,9 @@ like a rule that cannot be turned off.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-import yaml
 
 from healthlint.cli import FAIL_LEVELS
 from healthlint.errors import ConfigError
@@ -123,6 +119,8 @@ def read_config(path: Path) -> Settings | None:
 
 
 def _parse_yaml(raw: bytes, where: str) -> object:
+    import yaml  # imported when a file needs it: most runs read no YAML configuration
+
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
@@ -133,6 +131,8 @@ def _parse_yaml(raw: bytes, where: str) -> object:
 
 
 def _parse_toml(raw: bytes, where: str) -> dict[str, object]:
+    import tomllib
+
     try:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -229,7 +229,9 @@ def _unknown_key(key: str, where: str, section: str) -> str:
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
-    match = difflib.get_close_matches(word.lower().replace("_", "-"), choices, n=1, cutoff=0.6)
+    from difflib import get_close_matches
+
+    match = get_close_matches(word.lower().replace("_", "-"), choices, n=1, cutoff=0.6)
     return match[0] if match else None
 
 

@@ -11,8 +11,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from healthlint.errors import RuleFileError
 
 PLACEHOLDER = re.compile(r"\{\{([\w-]+)\}\}")
@@ -33,6 +31,8 @@ def lexicon(name: str) -> tuple[str, ...]:
     path = builtin_rules_dir() / "lexicons" / f"{name}.yaml"
     if not path.is_file():
         raise RuleFileError(str(path), name, f"no lexicon named {name!r}")
+    import yaml  # lexicons expand when rules compile, which a cached run skips
+
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:

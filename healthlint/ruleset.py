@@ -8,13 +8,10 @@ problem, and suggests the closest valid field name for a typo.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from healthlint.errors import RuleFileError
 
@@ -31,9 +28,6 @@ COMMON_FIELDS = {
 REQUIRED_FIELDS = ("id", "name", "category", "severity", "kind", "message", "why", "references")
 RULE_ID = re.compile(r"[A-Z][A-Z0-9]*\d+[a-z]?")
 RULE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-# The C loader is fast but crashes the interpreter on pathological nesting ("[" x 100000),
-# so only the built-in rules, which we control, are read with it.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -63,11 +57,15 @@ class Rule:
 
 def load_rule_file(path: Path, trusted: bool = False) -> Rule:
     """Parse and validate one rule file (kind fields included)."""
+    import yaml  # here, not at the top: a run whose compiled rules are cached never needs it
+
     from healthlint.checks import kind_module
 
     where = str(path)
     try:
-        loader = FAST_LOADER if trusted else yaml.SafeLoader
+        # The C loader is fast but crashes the interpreter on pathological nesting
+        # ("[" x 100000), so only the built-in rules, which we control, are read with it.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if trusted else yaml.SafeLoader
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -91,7 +89,9 @@ def load_rule_file(path: Path, trusted: bool = False) -> Rule:
     allowed = {**COMMON_FIELDS, **module.FIELDS}
     for key, value in data.items():
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
+            from difflib import get_close_matches
+
+            close = get_close_matches(str(key), allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise RuleFileError(where, str(key), f"is not a field of a {kind} rule{hint}")
         expected = allowed[key]

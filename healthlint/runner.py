@@ -14,13 +14,10 @@ import os
 import re
 import signal
 import stat
-import subprocess
-import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from healthlint.cache import DiskCache, key_of, linter_for, results_store
 from healthlint.documents import FORMATS_BY_SUFFIX, parse_document
@@ -28,6 +25,9 @@ from healthlint.engine import FAILURE_RULE, TIMEOUT_RULE, Linter, Selection
 from healthlint.errors import HealthlintError
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 DEFAULT_SUFFIXES = tuple(FORMATS_BY_SUFFIX)
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -123,6 +123,8 @@ def _excluded(rel: str, excludes: list[str]) -> bool:
 
 def _git_ignored(root: Path) -> set[str]:
     """Files under ``root`` that git ignores (empty outside a work tree or without git)."""
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "-oi", "--exclude-standard", "--directory", "."],
@@ -194,6 +196,8 @@ def _lint_bytes(linter: Linter, target: Target, data: bytes, result: FileResult)
         result.notices.extend(f"{target.display}: {w}" for w in doc.parsed.warnings)
         result.findings = linter.lint(doc)
     except Exception as exc:  # noqa: BLE001 - any bug: reported against this file, the run goes on
+        import traceback
+
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         result.error = (
             f"{target.display}: not linted: internal error {type(exc).__name__} at "
@@ -274,6 +278,10 @@ def lint_all(
     results: list[FileResult] = []
     files = [t for t in targets if t.source is not None]
     if jobs > 1 and len(files) > 1:
+        # Imported here: a pre-commit run on one file pays nothing for the process pool.
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules, selection, use_cache))
         try:
             # Chunks are submitted by hand rather than through ``pool.map``, whose

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from healthlint.checks.base import Hit, render
 from healthlint.checks.patterns import check_window, compile_rule, matches, window
-from healthlint.claims import TIERS, strength
+from healthlint.claims import TIERS, TierPatterns, strength, tier_patterns
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
@@ -40,12 +40,14 @@ class Check:
              frozenset(rule.options.get("claim_strength", ())))
             for rule in rules
         ]
+        uses_tiers = any(tiers for _, _, tiers in self.compiled)
+        self.tiers: TierPatterns = tier_patterns() if uses_tiers else ()
 
     def run(self, doc: Document) -> Iterator[Hit]:
         for compiled, within, tiers in self.compiled:
             rule = compiled.rule
             for m in matches(compiled, doc):
-                if tiers and _strength_at(doc, m.start()) not in tiers:
+                if tiers and _strength_at(doc, m.start(), self.tiers) not in tiers:
                     continue
                 start, end = window(doc, m.start(), within)
                 if doc.citations.any_between(start, end):
@@ -54,8 +56,8 @@ class Check:
                 yield Hit(rule, m.start(), m.end(), render(rule.message, matched))
 
 
-def _strength_at(doc: Document, offset: int) -> str:
+def _strength_at(doc: Document, offset: int, patterns: TierPatterns) -> str:
     sentence = doc.sentence_at(offset)
     if sentence is None:
         return "none"
-    return strength(doc.masked[sentence.start : sentence.end])
+    return strength(doc.masked[sentence.start : sentence.end], patterns)

@@ -88,7 +88,7 @@ class GateIndex:
         if self._built is None or self._built[0] != self._version:
             words = frozenset(self.words)
             pattern = re.compile("(?=(" + _trie(words) + "))") if words else re.compile("(?!)")
-            inside = {w: frozenset(v for v in words if v in w) for w in words}
+            inside = {w: _words_inside(w, words) for w in words}
             self._built = (self._version, pattern, inside)
         return self._built
 
@@ -117,6 +117,17 @@ class GateIndex:
 
 
 INDEX = GateIndex()
+
+
+def _words_inside(word: str, words: frozenset[str]) -> frozenset[str]:
+    """The gate words that ``word`` contains, itself included.
+
+    Looking up each of its substrings is linear in the gate; comparing every pair of
+    words would be quadratic, a few milliseconds of every run's start-up.
+    """
+    return frozenset(
+        word[i:j] for i in range(len(word)) for j in range(i + MIN_LITERAL, len(word) + 1) if word[i:j] in words
+    )
 
 
 def _trie(words: frozenset[str]) -> str:

@@ -29,9 +29,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_block import StateBlock
@@ -43,6 +42,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from healthlint.document import Block, Comment, Link, Marker, Parsed
 from healthlint.positions import LINE_BREAK
+
+if TYPE_CHECKING:
+    import yaml
 
 PUBLISHED_FIELDS = ("title", "description")
 """Front-matter fields that readers see (page title, meta description), so they are linted."""
@@ -687,6 +689,8 @@ def _front_matter(token: Token, source: _Source, parsed: Parsed) -> None:
     nodes keep their source marks, and scalars keep the text as written, so a date stays
     ``"2024-05-01"`` and ``yes`` stays ``"yes"``.
     """
+    import yaml  # here: an article without front matter does not pay for importing it
+
     root = _compose(token.content, source, parsed)
     if root is None:
         return
@@ -705,6 +709,8 @@ def _front_matter(token: Token, source: _Source, parsed: Parsed) -> None:
 
 def _compose(content: str, source: _Source, parsed: Parsed) -> yaml.Node | None:
     """The YAML node tree, or ``None`` with a warning when the YAML cannot be read."""
+    import yaml
+
     try:
         return yaml.compose(content, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
