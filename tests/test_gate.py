@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from healthlint.checks import patterns
-from healthlint.checks.gate import _trie, gate_words
+from healthlint.checks.gate import _trie, _words_inside, gate_words
 from healthlint.documents import format_for, parse_document
 from healthlint.encoding import decode_bytes
 from healthlint.engine import Linter, Selection
@@ -40,6 +40,13 @@ def test_trie_matches_exactly_the_words():
     pattern = re.compile(f"(?:{_trie(words)})$")
     assert all(pattern.match(w) for w in words)
     assert not pattern.match("canc") and not pattern.match("helpin")
+
+
+def test_a_found_word_counts_for_every_gate_word_inside_it():
+    words = frozenset({"restore", "store", "res", "cure", "secure", "ore"})
+    assert _words_inside("restore", words) == {"restore", "store", "res", "ore"}
+    assert _words_inside("secure", words) == {"secure", "cure"}
+    assert _words_inside("cure", words) == {"cure"}
 
 
 def test_gated_and_ungated_runs_find_the_same_findings(builtin_rules, monkeypatch):
