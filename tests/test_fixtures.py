@@ -29,3 +29,24 @@ def test_fixture_findings_match_annotations(path, builtin_rules):
 
 def test_there_are_fixtures_in_every_format():
     assert {p.suffix for p in ARTICLES} >= {".txt"}
+
+
+def _annotated_rules() -> tuple[set[str], set[str]]:
+    """Rules some fixture says must fire (``ruleid:``), and rules some fixture says must not (``ok:``)."""
+    fires: set[str] = set()
+    near_misses: set[str] = set()
+    for path in ARTICLES:
+        text, _ = decode_bytes(path.read_bytes(), str(path))
+        expected = annotations(parse_document(path.name, text, format_for(path.name)))
+        fires.update(rule for counts in expected.required.values() for rule in counts)
+        near_misses.update(rule for rules in expected.forbidden.values() for rule in rules)
+    return fires, near_misses
+
+
+def test_every_rule_has_a_fixture_that_fires_it_and_a_near_miss(builtin_rules):
+    # The annotation test above makes every ruleid fire and every ok stay silent, so a
+    # rule named both ways is shown to fire on real prose and to hold back on a near miss.
+    fires, near_misses = _annotated_rules()
+    ids = {rule.id for rule in builtin_rules}
+    assert sorted(ids - fires) == [], "rules no fixture makes fire"
+    assert sorted(ids - near_misses) == [], "rules with no near-miss (ok:) in any fixture"
