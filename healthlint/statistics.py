@@ -13,7 +13,6 @@ The HTML report's "findings by rule" table uses the same counts.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -47,6 +46,8 @@ def rule_counts(findings: Iterable[Finding]) -> list[RuleCount]:
 def render(counts: list[RuleCount], fmt: str) -> str:
     """The statistics in ``fmt`` (one of ``STATISTICS_FORMATS``)."""
     if fmt == "json":
+        import json
+
         return json.dumps([asdict(row) for row in counts], indent=2, ensure_ascii=False) + "\n"
     if not counts:
         return ""

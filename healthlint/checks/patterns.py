@@ -21,6 +21,7 @@ Conventions every rule author relies on:
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -161,21 +162,25 @@ class Scanner:
         self.__dict__.update(state)
         self.__post_init__()
 
-    def finditer(self, doc: Document, deadline: float) -> list[regex.Match[str]]:
-        text = doc.masked
-        found = []
-        for index, (pattern, gate) in enumerate(self.parts):
-            for start, end in _regions(gate, doc):
-                for m in pattern.finditer(text, start, end, timeout=remaining(deadline)):
-                    if m.end() > m.start():
-                        found.append((m.start(), index, m))
-        found.sort(key=lambda item: (item[0], item[1]))
-        kept, last_end = [], -1
-        for start, _, m in found:
+    def finditer(self, doc: Document, deadline: float) -> Iterator[regex.Match[str]]:
+        """The matches, found lazily: a rule that needs only the first (a ``required``
+        rule's trigger) stops scanning there."""
+        streams = [self._stream(doc, index, deadline) for index in range(len(self.parts))]
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_place)
+        last_end = -1
+        for start, _, m in merged:
             if start >= last_end:
-                kept.append(m)
+                yield m
                 last_end = m.end()
-        return kept
+
+    def _stream(self, doc: Document, index: int, deadline: float) -> Iterator[tuple[int, int, regex.Match[str]]]:
+        """One pattern's non-empty matches in its regions, in document order."""
+        pattern, gate = self.parts[index]
+        text = doc.masked
+        for start, end in _regions(gate, doc):
+            for m in pattern.finditer(text, start, end, timeout=remaining(deadline)):
+                if m.end() > m.start():
+                    yield m.start(), index, m
 
     def search(self, doc: Document, haystack: str, deadline: float) -> bool:
         """True when any pattern matches anywhere in ``haystack`` (the masked text or the source)."""
@@ -185,6 +190,11 @@ class Scanner:
                 if pattern.search(haystack, start, end, timeout=remaining(deadline)):
                     return True
         return False
+
+
+def _place(item: tuple[int, int, regex.Match[str]]) -> tuple[int, int]:
+    """Leftmost first; at the same place, the pattern listed first."""
+    return item[0], item[1]
 
 
 def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:

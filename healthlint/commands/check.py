@@ -6,20 +6,22 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from healthlint import statistics
-from healthlint.baseline import Baseline, write_baseline
 from healthlint.batches import lint_batches, plan
 from healthlint.cli import extra_rule_folders, fail_level_reached, split_list
 from healthlint.config import ConfigResolver
 from healthlint.errors import UsageError
 from healthlint.finding import Finding
-from healthlint.gitchanges import changed_files
 from healthlint.output import write_report
 from healthlint.progress import ProgressBar
 from healthlint.reporters import FORMATS, Report, render
 from healthlint.runner import Target, discover
 from healthlint.settings import Overrides
+
+if TYPE_CHECKING:
+    from healthlint.baseline import Baseline
 
 
 def resolver_from_args(args: argparse.Namespace) -> ConfigResolver:
@@ -47,7 +49,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not args.paths:
         raise UsageError("no files given; name files or folders to lint, or - for standard input")
     resolver = resolver_from_args(args)
-    baseline = Baseline.load(Path(args.baseline)) if args.baseline else None
+    baseline = _load_baseline(Path(args.baseline)) if args.baseline else None
     targets, errors = _files_to_lint(args, resolver)
     stdin_data = None
     if "-" in args.paths:
@@ -100,13 +102,23 @@ def _files_to_lint(args: argparse.Namespace, resolver: ConfigResolver) -> tuple[
     targets, errors = discover([p for p in args.paths if p != "-"])
     targets = [t for t in targets if not resolver.settings_for(t.display).excludes(t.display)]
     if args.changed_since is not None:
+        from healthlint.gitchanges import changed_files  # git runs only for --changed-since
+
         changed = changed_files(args.changed_since)
         targets = [t for t in targets if os.path.realpath(t.display) in changed]
     return targets, errors
 
 
+def _load_baseline(path: Path) -> Baseline:
+    from healthlint.baseline import Baseline  # only runs that use a baseline load JSON for it
+
+    return Baseline.load(path)
+
+
 def _write_baseline(path: Path, findings: list[Finding], errors: list[str]) -> int:
     """Record the findings; refuse when files could not be read, as the record would be partial."""
+    from healthlint.baseline import write_baseline
+
     for error in errors:
         print(f"healthlint: error: {error}", file=sys.stderr)
     if errors:

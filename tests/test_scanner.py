@@ -1,0 +1,42 @@
+"""How a rule's pattern list reports matches: leftmost first, no overlaps, in order."""
+
+from __future__ import annotations
+
+import time
+
+from healthlint.checks.patterns import compile_scanner
+from healthlint.documents import parse_document
+from healthlint.ruleset import Rule
+
+
+def _rule() -> Rule:
+    return Rule(id="T1", name="test-rule", category="hype", severity="warning", kind="phrase",
+                message="{match}", why="test", references=[], path="test.yaml")
+
+
+def _spans(patterns: list[str], text: str) -> list[str]:
+    doc = parse_document("a.txt", text)
+    scanner = compile_scanner(_rule(), "patterns", patterns)
+    return [m.group() for m in scanner.finditer(doc, time.monotonic() + 10)]
+
+
+def test_leftmost_match_wins_whichever_pattern_found_it():
+    assert _spans(["miracle cure", "a miracle"], "It is a miracle cure.\n") == ["a miracle"]
+
+
+def test_at_the_same_place_the_pattern_listed_first_wins():
+    assert _spans(["miracle", "miracle cure"], "A miracle cure.\n") == ["miracle"]
+    assert _spans(["miracle cure", "miracle"], "A miracle cure.\n") == ["miracle cure"]
+
+
+def test_a_match_inside_an_earlier_one_is_dropped_and_later_ones_kept():
+    text = "This miracle cure, a true miracle, and a cure.\n"
+    assert _spans(["miracle cure", "cure", "miracle"], text) == ["miracle cure", "miracle", "cure"]
+
+
+def test_matches_come_one_at_a_time_in_document_order():
+    doc = parse_document("a.txt", "A miracle.\n\nAnother miracle.\n")
+    scanner = compile_scanner(_rule(), "patterns", ["miracle", "cure"])
+    found = scanner.finditer(doc, time.monotonic() + 10)
+    assert next(found).start() == 2
+    assert [m.start() for m in found] == [20]
