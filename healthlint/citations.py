@@ -69,6 +69,13 @@ PATTERNS = {
     ),
 }
 
+# Text that every match of a pattern contains, as the pattern spells it (the identifier
+# patterns are case-sensitive, and "10." has no case): an article without any of it
+# skips that pattern's scan, which is most articles for PMIDs and trial numbers.
+MUST_CONTAIN = {"doi": ("10.",), "pmid": ("PMID",), "pmcid": ("PMC",), "trial": ("NCT", "ISRCTN", "EudraCT")}
+# The journal pattern runs case-insensitively on the prose and starts with one of these.
+JOURNAL_VERBS = ("published", "reported", "appeared", "appearing", "appears")
+
 
 def find_citations(doc: Document) -> Citations:
     """Every citation in ``doc`` and every marker that resolves to no reference."""
@@ -95,10 +102,13 @@ def find_citations(doc: Document) -> Citations:
         cite = Citation(m.start(), m.end(), "marker", m.group(1))
         (found if numbers and numbers <= references else unresolved).append(cite)
     for kind, pattern in PATTERNS.items():
+        if not any(literal in doc.text for literal in MUST_CONTAIN.get(kind, ("",))):
+            continue
         for m in pattern.finditer(doc.text):
             found.append(Citation(m.start(), m.end(), kind, m.group()))
-    for m in _journal_pattern().finditer(doc.masked):
-        found.append(Citation(m.start(), m.end(), "journal", m.group()))
+    if any(verb in doc.lowered for verb in JOURNAL_VERBS):
+        for m in _journal_pattern().finditer(doc.masked):
+            found.append(Citation(m.start(), m.end(), "journal", m.group()))
     ranges = [(entries[0].start, entries[-1].end) for entries in _reference_lists(doc) if entries]
     inside = [u for u in unresolved if any(a <= u.start < b for a, b in ranges)]
     return Citations(found, [u for u in unresolved if u not in inside], ranges)

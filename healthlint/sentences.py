@@ -55,9 +55,10 @@ def split(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, 
         if m.group("stop").startswith(".") and _is_abbreviation(segment, m):
             continue
         cuts.append(m.end())
-    for m in LINE_BREAK_BOUNDARY.finditer(segment):
-        if _short_line_before(segment, m.start()):
-            cuts.append(m.end())
+    if "\n" in segment or "\r" in segment:  # most blocks are one line: skip the scan
+        for m in LINE_BREAK_BOUNDARY.finditer(segment):
+            if _short_line_before(segment, m.start()):
+                cuts.append(m.end())
     cuts = sorted(set(cuts)) + [len(segment)]
     spans = []
     for a, b in pairwise(cuts):
