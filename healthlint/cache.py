@@ -18,6 +18,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,33 @@ def cache_dir() -> Path:
     return Path(os.environ.get("HEALTHLINT_CACHE_DIR") or CACHE_DIR_NAME)
 
 
+@cache
+def engine_version() -> str:
+    """healthlint's version and the size and modification time of each of its modules.
+
+    The version number alone is not enough: a checkout being edited, or a reinstall from
+    a newer commit that kept the number, would replay results the old code produced.
+    Stat calls cost a fraction of a millisecond; reading the files would cost more.
+    """
+    return modules_digest(Path(__file__).resolve().parent)
+
+
+def modules_digest(package: Path) -> str:
+    """A digest of ``__version__`` and the name, size and mtime of every module in ``package``."""
+    digest = hashlib.sha256(__version__.encode() + b"\0")
+    for path in sorted(package.rglob("*.py")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
 def folders_key(folders: list[Path]) -> str:
     """A digest of every rule and lexicon file under ``folders``, with the tool versions."""
     digest = hashlib.sha256()
-    for part in (FORMAT, __version__, regex.__version__, sys.version):
+    for part in (FORMAT, engine_version(), regex.__version__, sys.version):
         digest.update(part.encode() + b"\0")
     for folder in folders:
         digest.update(str(folder.resolve()).encode() + b"\0")
@@ -118,7 +142,7 @@ def linter_for(rules: list, selection: object, enabled: bool = True):
     from healthlint.lexicons import builtin_rules_dir
 
     lexicons = sorted((builtin_rules_dir() / "lexicons").glob("*.yaml"))
-    key = key_of(FORMAT, __version__, regex.__version__, sys.version, repr(rules), repr(selection),
+    key = key_of(FORMAT, engine_version(), regex.__version__, sys.version, repr(rules), repr(selection),
                  *(p.read_bytes() for p in lexicons))
     linter = DiskCache(cache_dir(), "linters", enabled).get_or_build(key, lambda: Linter(rules, selection))
     linter.cache_key = key

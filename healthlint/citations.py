@@ -47,7 +47,7 @@ class Citations:
 
 REFERENCE_HEADING = re.compile(
     r"\s*(?:#+\s*)?(?:references?|sources?|bibliography|works cited|citations|"
-    r"literature(?: cited)?|notes|endnotes|footnotes|further reading|evidence)\s*:?\s*",
+    r"literature(?: cited)?|notes|endnotes|footnotes|further reading|evidence|notes to editors?|editors?.? notes?)\s*:?\s*",
     re.IGNORECASE,
 )
 ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
@@ -66,6 +66,8 @@ PATTERNS = {
         r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
         r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
         r"|\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?"
+        # "(Cioffi et al., Journal of Translational Medicine)": authors and journal, no year
+        r"|\([A-Z][\w'’-]+\s+et\s+al\.?,\s+[A-Z][^()]{3,80}\)"
     ),
 }
 
@@ -201,7 +203,9 @@ def _looks_like_entry(doc: Document, block: Block) -> bool:
 def _journal_pattern() -> re.Pattern[str]:
     names = "|".join(sorted((re.escape(n) for n in lexicon("journals")), key=len, reverse=True))
     return re.compile(
-        rf"\b(?:published|reported|appeared|appearing|appears)\s+(?:online\s+)?(?:in|by)\s+"
-        rf"(?:the\s+)?(?:journal\s+)?(?:{names}|Journal\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)",
+        rf"\b(?:published|reported|appeared|appearing|appears)\s+(?:(?:online|today|recently|yesterday|this\s+week)\s+)?(?:in|by)\s+"
+        rf"(?:the\s+)?(?:journal\s+)?(?:{names}|Journal\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)"
+        # "published today in the journal Aging Cell": a journal named as one, capitalised
+        r"|\b(?:published|reported|appeared|appears)\s+(?:\w+\s+){0,2}?in\s+the\s+journal\s+(?-i:[A-Z])[\w&-]*",
         re.IGNORECASE,
     )

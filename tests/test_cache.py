@@ -73,3 +73,17 @@ def test_cache_folder_keeps_itself_out_of_git(tmp_path, capsys, monkeypatch):
     article.write_text(CLAIM)
     run_json(capsys, str(article))
     assert Path(tmp_path / "cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_edited_engine_module_invalidates_the_cache(tmp_path):
+    import os
+
+    package = tmp_path / "healthlint"
+    package.mkdir()
+    module = package / "engine.py"
+    module.write_text("X = 1\n")
+    before = cache.modules_digest(package)
+    module.write_text("X = 2\n")
+    os.utime(module, ns=(1, 1))  # same size; the modification time tells the edit
+    assert cache.modules_digest(package) != before
+    assert cache.modules_digest(package) == cache.modules_digest(package)

@@ -98,3 +98,22 @@ def test_internal_links_to_reference_entries_are_citations(lint):
         assert INTERNAL_REFERENCE.fullmatch(target), target
     for target in ("#booking", "#results", "#recipes"):
         assert not INTERNAL_REFERENCE.fullmatch(target), target
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A meta-analysis of trials found similar weight loss (Cioffi et al., Journal of Translational Medicine).",
+        "The drug reversed memory loss in mice, a study published today in the journal Aging Cell found.",
+    ],
+)
+def test_authors_with_a_journal_or_a_named_journal_count_as_a_citation(lint, sentence):
+    assert lint(sentence + "\n", select=("HL102",)) == []
+
+
+def test_notes_to_editors_of_a_press_release_are_not_claims(lint):
+    text = (
+        "A new drug helped old mice [1].\n\nNotes to editors\n\n"
+        '1. The paper, "Senolytic treatment restores memory in aged mice", is published in Aging Cell (2025).\n'
+    )
+    assert [f.line for f in lint(text, select=("HL101",))] == []
