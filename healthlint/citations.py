@@ -71,9 +71,9 @@ PATTERNS = {
     ),
 }
 
-# Text that every match of a pattern contains, as the pattern spells it (the identifier
-# patterns are case-sensitive, and "10." has no case): an article without any of it
-# skips that pattern's scan, which is most articles for PMIDs and trial numbers.
+# Literal text without which a pattern cannot match (as it is spelled there: these
+# patterns are case-sensitive, and "10." has no case). Most articles hold no PMID or
+# trial number, and skip those scans.
 MUST_CONTAIN = {"doi": ("10.",), "pmid": ("PMID",), "pmcid": ("PMC",), "trial": ("NCT", "ISRCTN", "EudraCT")}
 # The journal pattern runs case-insensitively on the prose and starts with one of these.
 JOURNAL_VERBS = ("published", "reported", "appeared", "appearing", "appears")
@@ -104,7 +104,8 @@ def find_citations(doc: Document) -> Citations:
         cite = Citation(m.start(), m.end(), "marker", m.group(1))
         (found if numbers and numbers <= references else unresolved).append(cite)
     for kind, pattern in PATTERNS.items():
-        if not any(literal in doc.text for literal in MUST_CONTAIN.get(kind, ("",))):
+        literals = MUST_CONTAIN.get(kind)
+        if literals and not any(literal in doc.text for literal in literals):
             continue
         for m in pattern.finditer(doc.text):
             found.append(Citation(m.start(), m.end(), kind, m.group()))
