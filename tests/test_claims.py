@@ -117,3 +117,12 @@ def test_notes_to_editors_of_a_press_release_are_not_claims(lint):
         '1. The paper, "Senolytic treatment restores memory in aged mice", is published in Aging Cell (2025).\n'
     )
     assert [f.line for f in lint(text, select=("HL101",))] == []
+
+
+def test_a_guideline_named_by_its_number_supports_a_claim(lint):
+    text = (
+        "Exercise therapy is recommended in the NICE guideline on osteoarthritis (NG226), "
+        "and it can reduce pain for many people.\n"
+    )
+    assert lint(text, select=("HL101",)) == []
+    assert [f.rule for f in lint("Exercise therapy can reduce pain.\n", select=("HL101",))] == ["HL101"]
