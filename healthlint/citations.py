@@ -21,7 +21,7 @@ from healthlint.lexicons import lexicon
 class Citation:
     start: int
     end: int
-    kind: str  # link, footnote, marker, doi, pmid, pmcid, trial, guideline, author-year, journal
+    kind: str  # link, footnote, marker, doi, pmid, pmcid, trial, guideline, health-body, author-year, journal
     target: str = ""
 
 
@@ -62,14 +62,19 @@ PATTERNS = {
     "pmid": re.compile(r"\bPMID:?\s*\d{6,9}\b"),
     "pmcid": re.compile(r"\bPMC\d{5,9}\b"),
     "trial": re.compile(r"\b(?:NCT\d{8}|ISRCTN\d{8}|EudraCT\s*\d{4}-\d{6}-\d{2})\b"),
+    # A page of a public health body, written without "https://": "(cdc.gov/oral-health)"
+    "health-body": re.compile(
+        r"\b(?:[a-z0-9-]+\.)+(?:gov|gov\.uk|nhs\.uk|nice\.org\.uk|who\.int|europa\.eu|gc\.ca|gov\.au)\b(?:/[\w./%#?=&-]*)?"
+    ),
     # A guideline named by its number: "the NICE guideline on osteoarthritis (NG226)", "SIGN 158"
     "guideline": re.compile(r"\bNICE\b(?:\W+\w+){0,6}?\W+\(?(?:NG|CG|TA|QS|PH|DG|IPG|MTG)\d{1,4}\b|\bSIGN\s+\d{2,3}\b"),
     "author-year": re.compile(
         r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
         r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
         r"|\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?"
-        # "(Cioffi et al., Journal of Translational Medicine)": authors and journal, no year
-        r"|\([A-Z][\w'’-]+\s+et\s+al\.?,\s+[A-Z][^()]{3,80}\)"
+        # "(Cioffi et al., Journal of Translational Medicine)", "(Bolke et al., Nutrients
+        # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets
+        r"|\([A-Z][\w'’-]+\s+et\s+al\.?,\s+[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
     ),
 }
 
@@ -77,7 +82,7 @@ PATTERNS = {
 # patterns are case-sensitive, and "10." has no case). Most articles hold no PMID or
 # trial number, and skip those scans.
 MUST_CONTAIN = {"doi": ("10.",), "pmid": ("PMID",), "pmcid": ("PMC",), "trial": ("NCT", "ISRCTN", "EudraCT"),
-                "guideline": ("NICE", "SIGN")}
+                "guideline": ("NICE", "SIGN"), "health-body": (".gov", ".nhs.uk", "nice.org.uk", "who.int", "europa.eu", ".gc.ca")}
 # The journal pattern runs case-insensitively on the prose and starts with one of these.
 JOURNAL_VERBS = ("published", "reported", "appeared", "appearing", "appears")
 

@@ -43,6 +43,13 @@ def test_code_like_element_content_is_masked(tag: str) -> None:
     assert masked == "   Use " + " " * (len(tag) * 2 + 11) + " daily.    "
 
 
+def test_navigation_menu_is_not_prose_and_its_links_are_not_sources() -> None:
+    src = '<nav><a href="/book">Book now</a> | <a href="/cures">Cures</a></nav><p>Zinc and colds.</p>'
+    parsed = parse(src)
+    assert [word for _, word in visible_words(parsed.masked)] == ["Zinc", "and", "colds."]
+    assert parsed.links == []
+
+
 def test_nested_code_inside_pre_stays_masked_after_inner_close() -> None:
     src = "<pre><code>a</code>cure</pre>ok"
     assert visible_words(parse(src).masked) == [(29, "ok")]

@@ -33,10 +33,12 @@ from healthlint.document import Block, Comment, Link, Marker, Parsed
 from healthlint.positions import LineIndex
 
 # fmt: off
-# Elements whose content is not published prose: code, scripts, embedded formats.
+# Elements whose content is not published prose: code, scripts, embedded formats, and
+# the site's navigation menu, which repeats on every page ("Book now") and whose links
+# are not sources.
 MASKED_ELEMENTS = frozenset({
     "script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template", "svg",
-    "math", "noscript", "iframe", "noembed", "noframes", "xmp",
+    "math", "noscript", "iframe", "noembed", "noframes", "xmp", "nav",
 })
 # Elements whose content browsers read as raw text, so a "<" inside them is not markup.
 RAW_TEXT_ELEMENTS = frozenset({
@@ -358,7 +360,7 @@ class _Reader(HTMLParser):
             self._close("head")
         if tag in BLOCK_ELEMENTS:
             self._break()
-        if tag == "a":
+        if tag == "a" and self._contexts[-1].visible:  # a menu's links are not sources
             self._open_link(start, end, attributes)
         elif tag == "sup":
             self._open_sup(start)
