@@ -40,3 +40,18 @@ def test_matches_come_one_at_a_time_in_document_order():
     found = scanner.finditer(doc, time.monotonic() + 10)
     assert next(found).start() == 2
     assert [m.start() for m in found] == [20]
+
+
+def test_a_pattern_without_a_prefilter_never_runs_from_one_block_into_the_next(monkeypatch):
+    from healthlint.checks import patterns
+
+    monkeypatch.setattr(patterns, "gate_words", lambda source: None)
+    doc = parse_document("a.html", "<ul><li>It cures emotional eating</li>\n<li>Reverses diabetes</li></ul>")
+    scanner = compile_scanner(_rule(), "patterns", [r"eating\s+reverses \w+", r"reverses \w+"])
+    assert [m.group() for m in scanner.finditer(doc, time.monotonic() + 10)] == ["Reverses diabetes"]
+
+
+def test_a_line_anchored_pattern_still_matches_where_a_block_begins():
+    doc = parse_document("a.txt", "Zinc and colds\n\nBy Jane Smith, pharmacist\n")
+    scanner = compile_scanner(_rule(), "patterns", [r"(?:^|\n)\s*by (?-i:[A-Z])\w+"])
+    assert [m.group().strip() for m in scanner.finditer(doc, time.monotonic() + 10)] == ["By Jane"]

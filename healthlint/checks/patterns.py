@@ -278,10 +278,27 @@ def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[s
 
 
 def _regions(gate: frozenset[str] | None, doc: Document) -> list[tuple[int, int]]:
-    if gate is None:
-        return [(0, len(doc.masked))]
+    """The blocks a pattern is scanned in: those holding a word of its gate, or every
+    block for a pattern without one. Never the whole text at once, so that no match runs
+    from one block into the next, whether or not a prefilter applies.
+
+    A pattern without a gate may be anchored to a line ("^By", "\\nReviewed by"), so its
+    region starts at the line break before the block, where the block begins a line.
+    """
     starts, ends = doc.block_bounds
+    if gate is None:
+        return [(_line_break_before(doc, start), end) for start, end in zip(starts, ends, strict=True)]
     return [(starts[i], ends[i]) for i in INDEX.blocks_with(doc, gate)]
+
+
+def _line_break_before(doc: Document, start: int) -> int:
+    """``start``, or the offset of the line break ending the line before, when only
+    blanks (masked markup, indentation) stand between that break and ``start``."""
+    line, _ = doc.lines.line_col(start)
+    line_start = doc.lines.line_start(line)
+    if line > 1 and not doc.masked[line_start:start].strip():
+        return line_start - 1
+    return start
 
 
 def window(doc: Document, start: int, within: str) -> tuple[int, int]:
