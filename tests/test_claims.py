@@ -126,3 +126,13 @@ def test_a_guideline_named_by_its_number_supports_a_claim(lint):
     )
     assert lint(text, select=("HL101",)) == []
     assert [f.rule for f in lint("Exercise therapy can reduce pain.\n", select=("HL101",))] == ["HL101"]
+
+
+def test_a_short_quoted_phrase_is_talked_about_not_claimed(lint):
+    text = 'Be wary of overseas clinics advertising stem cell "miracle cures" for MS.\n'
+    assert lint(text, select=("HL401", "HL203")) == []
+
+
+def test_a_quoted_testimonial_still_makes_its_claim(lint):
+    text = 'One customer wrote: "honestly this tea is a miracle for my aching joints".\n'
+    assert [f.rule for f in lint(text, select=("HL401",))] == ["HL401"]

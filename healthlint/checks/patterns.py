@@ -42,6 +42,12 @@ EXCEPTION_PLACES = ("before", "after", "sentence", "paragraph", "document", "mat
 WINDOWS = ("sentence", "paragraph", "document")
 OPENING_QUOTES = "\"'“‘«"
 CLOSING_QUOTES = "\"'”’»"
+QUOTED_EXTRA_WORDS = 2
+QUOTE_REACH = 60
+# An opening quote that starts a word (not the apostrophe of "patients'"), then the words
+# before the match; the words after it, then a closing quote that ends one.
+QUOTE_OPENS = re.compile(rf"(?<!\w)[{OPENING_QUOTES}]\s?((?:[\w-]+\s)*)$")
+QUOTE_CLOSES = re.compile(rf"((?:\s[\w-]+)*)\s?[{CLOSING_QUOTES}](?!\w)")
 PLAIN_SPACE = re.compile(r"(?<!\\) +(?![*+?{])")
 NEARBY = 1000
 # The regex module copies a repeated part once per count when it compiles: "a{1000000000}"
@@ -385,12 +391,17 @@ def _exception_window(doc: Document, m: regex.Match[str], place: str) -> tuple[i
 def _mentioned(doc: Document, m: regex.Match[str]) -> bool:
     """A phrase in quotation marks of its own is being talked about, not used.
 
-    'Be wary of "clinically proven"' warns against the phrase; it does not make the claim.
+    'Be wary of "clinically proven"' warns against the phrase; it does not make the claim,
+    and neither does 'clinics advertising stem cell "miracle cures"'. The quotation may
+    hold a word or two besides the match; a longer one is someone's words being quoted
+    (a testimonial), which the rules must still see.
     """
     text = doc.masked
-    before = text[max(0, m.start() - 2) : m.start()].rstrip()
-    after = text[m.end() : m.end() + 2].lstrip()
-    return bool(before) and bool(after) and before[-1] in OPENING_QUOTES and after[0] in CLOSING_QUOTES
+    opening = QUOTE_OPENS.search(text[max(0, m.start() - QUOTE_REACH) : m.start()])
+    closing = QUOTE_CLOSES.match(text, m.end(), m.end() + QUOTE_REACH)
+    if not opening or not closing:
+        return False
+    return len(opening.group(1).split()) + len(closing.group(1).split()) <= QUOTED_EXTRA_WORDS
 
 
 def _sentence_end(doc: Document, offset: int, default: int) -> int:
