@@ -69,12 +69,12 @@ PATTERNS = {
     # A guideline named by its number: "the NICE guideline on osteoarthritis (NG226)", "SIGN 158"
     "guideline": re.compile(r"\bNICE\b(?:\W+\w+){0,6}?\W+\(?(?:NG|CG|TA|QS|PH|DG|IPG|MTG)\d{1,4}\b|\bSIGN\s+\d{2,3}\b"),
     "author-year": re.compile(
-        r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
+        r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
         r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
         r"|\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?"
         # "(Cioffi et al., Journal of Translational Medicine)", "(Bolke et al., Nutrients
         # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets
-        r"|\([A-Z][\w'’-]+\s+et\s+al\.?,\s+[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
+        r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
     ),
 }
 
