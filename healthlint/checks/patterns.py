@@ -293,7 +293,11 @@ def _regions(gate: frozenset[str] | None, doc: Document) -> list[tuple[int, int]
     """
     starts, ends = doc.block_bounds
     if gate is None:
-        return [(_line_break_before(doc, start), end) for start, end in zip(starts, ends, strict=True)]
+        every = doc.__dict__.get("_every_block_region")  # the same for every such pattern
+        if every is None:
+            every = [(_line_break_before(doc, start), end) for start, end in zip(starts, ends, strict=True)]
+            doc.__dict__["_every_block_region"] = every
+        return every
     return [(starts[i], ends[i]) for i in INDEX.blocks_with(doc, gate)]
 
 
