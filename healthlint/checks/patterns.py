@@ -30,6 +30,7 @@ from typing import Any
 
 import regex
 
+from healthlint.checks import anchors
 from healthlint.checks.base import RULE_TIME_PER_MATCH, RuleTimeout, deadline, remaining
 from healthlint.checks.gate import INDEX, gate_words
 from healthlint.document import Document
@@ -151,17 +152,20 @@ class Near:
 
 @dataclass
 class Scanner:
-    """A list of patterns, each scanned only in the blocks that hold one of its gate words.
+    """A list of patterns, each scanned only in the blocks that hold one of its gate words,
+    and only at the places where one of its start words begins, when it has start words
+    (``healthlint.checks.anchors``).
 
     Matches are merged as one alternation of the list would report them: leftmost first,
     the earlier pattern first at the same place, no two overlapping.
     """
 
-    parts: list[tuple[regex.Pattern[str], frozenset[str] | None]]
+    parts: list[tuple[regex.Pattern[str], frozenset[str] | None, frozenset[str] | None]]
 
     def __post_init__(self) -> None:
-        for _, gate in self.parts:
+        for _, gate, starts in self.parts:
             INDEX.add(gate)
+            anchors.INDEX.add(starts)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """A scanner loaded from the compiled-rules cache registers its gate words again."""
@@ -181,8 +185,11 @@ class Scanner:
 
     def _stream(self, doc: Document, index: int, deadline: float) -> Iterator[tuple[int, int, regex.Match[str]]]:
         """One pattern's non-empty matches in its regions, in document order."""
-        pattern, gate = self.parts[index]
+        pattern, gate, starts = self.parts[index]
         text = doc.masked
+        if starts is not None:
+            yield from _anchored(pattern, gate, starts, doc, index, deadline)
+            return
         for start, end in _regions(gate, doc):
             for m in pattern.finditer(text, start, end, timeout=remaining(deadline)):
                 if m.end() > m.start():
@@ -190,7 +197,7 @@ class Scanner:
 
     def search(self, doc: Document, haystack: str, deadline: float) -> bool:
         """True when any pattern matches anywhere in ``haystack`` (the masked text or the source)."""
-        for pattern, gate in self.parts:
+        for pattern, gate, _ in self.parts:
             regions = _regions(gate, doc) if haystack is doc.masked else [(0, len(haystack))]
             for start, end in regions:
                 if pattern.search(haystack, start, end, timeout=remaining(deadline)):
@@ -209,8 +216,28 @@ def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:
     parts = []
     for i, p in enumerate(patterns):
         compiled = compile_pattern(rule, f"{field}[{i}]", p)
-        parts.append((compiled, gate_words(PLAIN_SPACE.sub(r"\\s+", expand(p)))))
+        parseable = PLAIN_SPACE.sub(r"\\s+", expand(p))
+        parts.append((compiled, gate_words(parseable), anchors.start_words(parseable)))
     return Scanner(parts)
+
+
+def _anchored(
+    pattern: regex.Pattern[str], gate: frozenset[str] | None, starts: frozenset[str], doc: Document,
+    index: int, deadline: float,
+) -> Iterator[tuple[int, int, regex.Match[str]]]:
+    """A pattern's matches, tried only where one of its start words begins: the same
+    matches a scan of each block would find, since a scan tries the places in order too."""
+    text = doc.masked
+    _, ends = doc.block_bounds
+    allowed = None if gate is None else set(INDEX.blocks_with(doc, gate))
+    last_end = -1
+    for place, block in anchors.INDEX.places(doc, starts):
+        if place < last_end or (allowed is not None and block not in allowed):
+            continue
+        m = pattern.match(text, place, ends[block], timeout=remaining(deadline))
+        if m is not None and m.end() > place:
+            last_end = m.end()
+            yield place, index, m
 
 
 

@@ -1,0 +1,80 @@
+"""Start words: a pattern is tried only where one of them begins, and finds exactly what
+scanning the blocks would find."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from healthlint.checks import anchors, patterns
+from healthlint.checks.anchors import start_words
+from healthlint.documents import parse_document
+from healthlint.lexicons import builtin_rules_dir
+from healthlint.ruleset import load_rules
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize(("pattern", "words"), [
+    (r"\b(?:many|some)\s+studies", {"many", "some"}),
+    (r"\b(?<=\b\w+s\s+(?:also\s+)?)(?:heals|cures)\b", {"heals", "cures"}),  # a lookbehind consumes nothing
+    (r"\b(?:the\s+)?(?:Harvard|Yale)", {"the", "harvard", "yale"}),  # an optional word, or what follows it
+    (r"\b(?:can|helps?)\s+x", {"can", "help"}),
+    (r"(?:ab|)cde", {"abcde", "cde"}),
+    (r"(?:foo\s*)+bar", {"foo"}),  # a repeated group is followed by itself, not by "bar"
+])
+def test_start_words_are_the_literals_every_match_begins_with(pattern, words):
+    assert start_words(pattern) == words
+
+
+@pytest.mark.parametrize("pattern", [
+    r"[a-z]+ing",  # a character class
+    r"\b(?:a\s+|the\s+)?Harvard",  # "a" is too short to be worth finding
+    r"xy*abc",  # "xyyabc" starts "xyy", not "xyabc": the repeat's own word, "x", is too short
+    r"(?:abc)?",  # may match nothing
+    r"\bcafé\b",  # non-ASCII case folding is not str.lower()
+])
+def test_a_pattern_that_may_start_otherwise_has_no_start_words(pattern):
+    assert start_words(pattern) is None
+
+
+def _builtin_parts():
+    for rule in load_rules([builtin_rules_dir()]):
+        for field in ("patterns", "trigger"):
+            if isinstance(rule.options.get(field), list):
+                scanner = patterns.compile_scanner(rule, field, rule.options[field])
+                yield from ((rule.id, part) for part in scanner.parts)
+
+
+def test_most_builtin_patterns_are_tried_only_at_their_start_words():
+    parts = list(_builtin_parts())
+    anchored = [rule for rule, (_, _, starts) in parts if starts is not None]
+    assert len(anchored) >= 0.8 * len(parts)
+
+
+def test_trying_each_start_word_finds_exactly_what_scanning_the_blocks_finds():
+    docs = [parse_document(str(p), p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.*"))
+            if p.suffix in (".md", ".html", ".txt")]
+    assert len(docs) > 50
+    until = time.monotonic() + 600
+    compared = 0
+    for rule_id, (pattern, gate, starts) in _builtin_parts():
+        if starts is None:
+            continue
+        for doc in docs:
+            scanned = [(m.span(), m.group()) for start, end in patterns._regions(gate, doc)
+                       for m in pattern.finditer(doc.masked, start, end) if m.end() > m.start()]
+            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, gate, starts, doc, 0, until)]
+            assert tried == scanned, (rule_id, pattern.pattern[:80], doc.path)
+            compared += len(scanned)
+    assert compared > 500  # the fixtures do exercise the patterns
+
+
+def test_start_words_found_inside_longer_ones_still_count():
+    index = anchors.StartIndex()
+    index.add(frozenset({"help", "helps", "helping"}))
+    doc = parse_document("a.txt", "It helps. Helping hands help.\n")
+    places = [doc.masked[p : p + 4] for p, _ in index.places(doc, frozenset({"help"}))]
+    assert places == ["help", "Help", "help"]
