@@ -3,13 +3,13 @@ scanning the blocks would find."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from healthlint.checks import anchors, patterns
+from healthlint.checks import patterns
 from healthlint.checks.anchors import start_words
+from healthlint.checks.base import Budget
 from healthlint.documents import parse_document
 from healthlint.lexicons import builtin_rules_dir
 from healthlint.ruleset import load_rules
@@ -26,7 +26,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
     (r"(?:foo\s*)+bar", {"foo"}),  # a repeated group is followed by itself, not by "bar"
 ])
 def test_start_words_are_the_literals_every_match_begins_with(pattern, words):
-    assert start_words(pattern) == words
+    assert start_words(pattern).words == words
+
+
+def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_a_word_begins():
+    assert start_words(r"\b(?:in|on)\s+mice").word_start
+    assert not start_words(r"(?:in|on)\s+mice").word_start
+    assert not start_words(r"\b(?:in|\.on)\s+mice").word_start  # "\b." is not the start of a word
+    finder = start_words(r"\b(?:in|on)\s+mice").finder()
+    assert [m.start() for m in finder.finditer("within mice, in mice")] == [13]
 
 
 @pytest.mark.parametrize("pattern", [
@@ -50,7 +58,7 @@ def _builtin_parts():
 
 def test_most_builtin_patterns_are_tried_only_at_their_start_words():
     parts = list(_builtin_parts())
-    anchored = [rule for rule, (_, _, starts) in parts if starts is not None]
+    anchored = [rule for rule, (_, _, anchor) in parts if anchor is not None]
     assert len(anchored) >= 0.8 * len(parts)
 
 
@@ -58,23 +66,21 @@ def test_trying_each_start_word_finds_exactly_what_scanning_the_blocks_finds():
     docs = [parse_document(str(p), p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.*"))
             if p.suffix in (".md", ".html", ".txt")]
     assert len(docs) > 50
-    until = time.monotonic() + 600
+    budget = Budget()
     compared = 0
-    for rule_id, (pattern, gate, starts) in _builtin_parts():
-        if starts is None:
+    for rule_id, (pattern, gate, anchor) in _builtin_parts():
+        if anchor is None:
             continue
         for doc in docs:
             scanned = [(m.span(), m.group()) for start, end in patterns._regions(gate, doc)
                        for m in pattern.finditer(doc.masked, start, end) if m.end() > m.start()]
-            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, gate, starts, doc, 0, until)]
+            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, gate, anchor, doc, 0, budget)]
             assert tried == scanned, (rule_id, pattern.pattern[:80], doc.path)
             compared += len(scanned)
     assert compared > 500  # the fixtures do exercise the patterns
 
 
 def test_start_words_found_inside_longer_ones_still_count():
-    index = anchors.StartIndex()
-    index.add(frozenset({"help", "helps", "helping"}))
-    doc = parse_document("a.txt", "It helps. Helping hands help.\n")
-    places = [doc.masked[p : p + 4] for p, _ in index.places(doc, frozenset({"help"}))]
-    assert places == ["help", "Help", "help"]
+    finder = start_words(r"\b(?:help|helps|helping)\b").finder()
+    text = "It helps. helping hands help.".lower()
+    assert [text[m.start() : m.start() + 4] for m in finder.finditer(text)] == ["help", "help", "help"]

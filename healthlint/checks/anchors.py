@@ -1,22 +1,25 @@
-"""Where a pattern's matches can start: its start words, found once per document.
+"""Where a pattern's matches can start: its start words.
 
 Most patterns begin with a word from a list ("studies|research|trials show",
 "reduces|lowers|improves ..."). Scanning a block with such a pattern makes the regex
-engine try every list at every character, which is where the rule packs spent most of
-their matching time. Every match starts with one of the pattern's *start words*, so a
-single pass over the document with one trie of every pattern's start words finds all the
-places a match can begin, and the pattern is then tried only there (``Pattern.match``).
-The matches are the ones a scan would report: a scan also tries each place in order.
+engine try every word of the list, case-insensitively, at every character, which is where
+the rule packs spent most of their matching time. Every match starts with one of the
+pattern's *start words*, so a trie of them, run case-sensitively over the lower-cased
+prose, finds the places a match can begin, and the pattern is tried only there
+(``Pattern.match``). The matches are the ones a scan would report: a scan also tries
+each place in order.
 
 The start words are derived from the pattern (through the standard library's regex
 parser), so rule authors never write them. A pattern that can begin with something other
-than a literal word (a character class, ``.``, a lone short word) has no start words and
+than a literal word (a character class, ``.``, a one-letter word) has no start words and
 is scanned block by block as before.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 from re import _constants as C
 from re import _parser
 
@@ -25,19 +28,38 @@ from healthlint.checks.gate import _trie
 MIN_START = 2  # one-letter starts ("a") would make nearly every word a candidate
 MAX_STARTS = 400
 ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+WORD_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
 
 
-def start_words(source: str) -> frozenset[str] | None:
-    """Lower-case literals one of which every match of ``source`` starts with, or None."""
+@dataclass(frozen=True)
+class Anchor:
+    """A pattern's start words, and whether its matches begin only where a word begins
+    (the pattern opens with ``\\b`` and every start word with a letter or digit)."""
+
+    words: frozenset[str]
+    word_start: bool
+
+    def finder(self) -> re.Pattern[str]:
+        return _finder(self.words, self.word_start)
+
+
+def start_words(source: str) -> Anchor | None:
+    """The start words of ``source``, or None when a match may begin otherwise."""
     try:
-        parsed = _parser.parse(source, 0)
+        parsed = list(_parser.parse(source, 0))
     except Exception:  # noqa: BLE001 - regex-only syntax: no start words, scan the blocks
         return None
-    words = _starts(list(parsed))
+    words = _starts(parsed)
     if not words or len(words) > MAX_STARTS or min(map(len, words)) < MIN_START:
         return None
-    return frozenset(words)
+    leading = []
+    for op, arg in parsed:
+        if op not in ZERO_WIDTH:
+            break
+        leading.append((op, arg))
+    bounded = (C.AT, C.AT_BOUNDARY) in leading and all(w[0] in WORD_START for w in words)
+    return Anchor(frozenset(words), bounded)
 
 
 def _starts(items: list) -> set[str] | None:
@@ -76,55 +98,14 @@ def _union_all(sets: list[set[str] | None]) -> set[str] | None:
     return set().union(*sets)
 
 
-class StartIndex:
-    """Every start word of the run, with the places it occurs in a document's blocks.
+@cache
+def _finder(words: frozenset[str], word_start: bool) -> re.Pattern[str]:
+    """A trie of ``words`` that finds, at every place one begins, a zero-width match.
 
-    Found with one trie-shaped lookahead over the lower-cased prose, at every position;
-    the trie reports the longest word at each place, and the shorter start words it
-    begins with ("help" in "helps") start there too.
+    Compiled when first needed, once per process. Where matches begin only at a word,
+    places right after an ASCII letter, digit or underscore are skipped: the pattern's
+    ``\\b`` fails there in any reading of Unicode word characters, so this can never hide
+    a match.
     """
-
-    def __init__(self) -> None:
-        self.words: set[str] = set()
-        self._version = 0
-        self._built: tuple[int, re.Pattern[str], dict[str, tuple[str, ...]]] | None = None
-
-    def add(self, words: frozenset[str] | None) -> None:
-        if words and not words <= self.words:
-            self.words.update(words)
-            self._version += 1
-
-    def _scanner(self) -> tuple[int, re.Pattern[str], dict[str, tuple[str, ...]]]:
-        if self._built is None or self._built[0] != self._version:
-            words = frozenset(self.words)
-            pattern = re.compile("(?=(" + _trie(words) + "))") if words else re.compile("(?!)")
-            prefixes = {w: tuple(w[:j] for j in range(MIN_START, len(w) + 1) if w[:j] in words) for w in words}
-            self._built = (self._version, pattern, prefixes)
-        return self._built
-
-    def places(self, doc, words: frozenset[str]) -> list[tuple[int, int]]:
-        """``(offset, block index)`` of every place in ``doc`` where a word of ``words``
-        starts, in document order."""
-        index = self._word_places(doc)
-        found: set[tuple[int, int]] = set()
-        for word in words:
-            found.update(index.get(word, ()))
-        return sorted(found)
-
-    def _word_places(self, doc) -> dict[str, list[tuple[int, int]]]:
-        version, pattern, prefixes = self._scanner()
-        cache = doc.__dict__.setdefault("_start_places", {})
-        if version not in cache:
-            starts, ends = doc.block_bounds
-            lowered = doc.lowered
-            index: dict[str, list[tuple[int, int]]] = {}
-            for block, (start, end) in enumerate(zip(starts, ends, strict=True)):
-                for m in pattern.finditer(lowered, start, end):
-                    place = (m.start(), block)
-                    for word in prefixes[m.group(1)]:
-                        index.setdefault(word, []).append(place)
-            cache[version] = index
-        return cache[version]
-
-
-INDEX = StartIndex()
+    guard = "(?<![a-z0-9_])" if word_start else ""
+    return re.compile(guard + "(?=" + _trie(words) + ")")

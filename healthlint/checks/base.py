@@ -55,6 +55,27 @@ def remaining(until: float) -> float:
     return left
 
 
+class Budget:
+    """One rule's deadline on one document, shared by every search the rule makes.
+
+    Each match the rule examines earns ``RULE_TIME_PER_MATCH`` more (``earn``), and the
+    scanner still finding the next matches sees the extension: a rule with thousands of
+    matches is stopped only when it is slow for its matches, not because it has many.
+    """
+
+    __slots__ = ("until",)
+
+    def __init__(self) -> None:
+        self.until = deadline()
+
+    def earn(self) -> None:
+        self.until += RULE_TIME_PER_MATCH
+
+    def left(self) -> float:
+        """Seconds left, for a ``timeout=``; TimeoutError once the budget is spent."""
+        return remaining(self.until)
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     rule: Rule

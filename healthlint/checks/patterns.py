@@ -31,7 +31,7 @@ from typing import Any
 import regex
 
 from healthlint.checks import anchors
-from healthlint.checks.base import RULE_TIME_PER_MATCH, RuleTimeout, deadline, remaining
+from healthlint.checks.base import Budget, RuleTimeout
 from healthlint.checks.gate import INDEX, gate_words
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
@@ -160,22 +160,21 @@ class Scanner:
     the earlier pattern first at the same place, no two overlapping.
     """
 
-    parts: list[tuple[regex.Pattern[str], frozenset[str] | None, frozenset[str] | None]]
+    parts: list[tuple[regex.Pattern[str], frozenset[str] | None, anchors.Anchor | None]]
 
     def __post_init__(self) -> None:
-        for _, gate, starts in self.parts:
+        for _, gate, _ in self.parts:
             INDEX.add(gate)
-            anchors.INDEX.add(starts)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """A scanner loaded from the compiled-rules cache registers its gate words again."""
         self.__dict__.update(state)
         self.__post_init__()
 
-    def finditer(self, doc: Document, deadline: float) -> Iterator[regex.Match[str]]:
+    def finditer(self, doc: Document, budget: Budget) -> Iterator[regex.Match[str]]:
         """The matches, found lazily: a rule that needs only the first (a ``required``
         rule's trigger) stops scanning there."""
-        streams = [self._stream(doc, index, deadline) for index in range(len(self.parts))]
+        streams = [self._stream(doc, index, budget) for index in range(len(self.parts))]
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_place)
         last_end = -1
         for start, _, m in merged:
@@ -183,24 +182,24 @@ class Scanner:
                 yield m
                 last_end = m.end()
 
-    def _stream(self, doc: Document, index: int, deadline: float) -> Iterator[tuple[int, int, regex.Match[str]]]:
+    def _stream(self, doc: Document, index: int, budget: Budget) -> Iterator[tuple[int, int, regex.Match[str]]]:
         """One pattern's non-empty matches in its regions, in document order."""
-        pattern, gate, starts = self.parts[index]
+        pattern, gate, anchor = self.parts[index]
         text = doc.masked
-        if starts is not None:
-            yield from _anchored(pattern, gate, starts, doc, index, deadline)
+        if anchor is not None:
+            yield from _anchored(pattern, gate, anchor, doc, index, budget)
             return
         for start, end in _regions(gate, doc):
-            for m in pattern.finditer(text, start, end, timeout=remaining(deadline)):
+            for m in pattern.finditer(text, start, end, timeout=budget.left()):
                 if m.end() > m.start():
                     yield m.start(), index, m
 
-    def search(self, doc: Document, haystack: str, deadline: float) -> bool:
+    def search(self, doc: Document, haystack: str, budget: Budget) -> bool:
         """True when any pattern matches anywhere in ``haystack`` (the masked text or the source)."""
         for pattern, gate, _ in self.parts:
             regions = _regions(gate, doc) if haystack is doc.masked else [(0, len(haystack))]
             for start, end in regions:
-                if pattern.search(haystack, start, end, timeout=remaining(deadline)):
+                if pattern.search(haystack, start, end, timeout=budget.left()):
                     return True
         return False
 
@@ -222,22 +221,23 @@ def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:
 
 
 def _anchored(
-    pattern: regex.Pattern[str], gate: frozenset[str] | None, starts: frozenset[str], doc: Document,
-    index: int, deadline: float,
+    pattern: regex.Pattern[str], gate: frozenset[str] | None, anchor: anchors.Anchor, doc: Document,
+    index: int, budget: Budget,
 ) -> Iterator[tuple[int, int, regex.Match[str]]]:
-    """A pattern's matches, tried only where one of its start words begins: the same
-    matches a scan of each block would find, since a scan tries the places in order too."""
-    text = doc.masked
-    _, ends = doc.block_bounds
-    allowed = None if gate is None else set(INDEX.blocks_with(doc, gate))
-    last_end = -1
-    for place, block in anchors.INDEX.places(doc, starts):
-        if place < last_end or (allowed is not None and block not in allowed):
-            continue
-        m = pattern.match(text, place, ends[block], timeout=remaining(deadline))
-        if m is not None and m.end() > place:
-            last_end = m.end()
-            yield place, index, m
+    """A pattern's matches in its regions, tried only where one of its start words begins:
+    the matches a scan of each region would find, since a scan tries the places in order too."""
+    text, lowered = doc.masked, doc.lowered
+    finder = anchor.finder()
+    for start, end in _regions(gate, doc):
+        last_end = start
+        for place in finder.finditer(lowered, start, end):
+            at = place.start()
+            if at < last_end:
+                continue
+            m = pattern.match(text, at, end, timeout=budget.left())
+            if m is not None and m.end() > at:
+                last_end = m.end()
+                yield at, index, m
 
 
 
@@ -291,19 +291,19 @@ def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[s
     reference list (titles of cited papers) and phrases quoted on their own are not
     claims of the article, so no rule sees them.
     """
-    until = deadline()
+    budget = Budget()
     # Matches in one paragraph share its paragraph and document windows: each window is
     # searched once, which keeps a file that is one giant paragraph linear.
     searched: dict[tuple[regex.Pattern[str], int, int], bool] = {}
     try:
         near = compiled.near
-        if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=remaining(until)):
+        if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=budget.left()):
             return
-        for m in compiled.scanner.finditer(doc, until):
-            until += RULE_TIME_PER_MATCH
+        for m in compiled.scanner.finditer(doc, budget):
+            budget.earn()
             if doc.in_reference_list(m.start()) or _mentioned(doc, m):
                 continue
-            if _excepted(compiled, doc, m, until, searched) or not _near_ok(compiled, doc, m, until, searched):
+            if _excepted(compiled, doc, m, budget, searched) or not _near_ok(compiled, doc, m, budget, searched):
                 continue
             yield m
     except TimeoutError:
@@ -387,7 +387,7 @@ def _line_span(doc: Document, offset: int) -> tuple[int, int]:
 
 
 def _excepted(
-    compiled: CompiledPatterns, doc: Document, m: regex.Match[str], until: float,
+    compiled: CompiledPatterns, doc: Document, m: regex.Match[str], budget: Budget,
     searched: dict[tuple[regex.Pattern[str], int, int], bool],
 ) -> bool:
     if not compiled.exceptions:
@@ -397,7 +397,7 @@ def _excepted(
         a, b = _exception_window(doc, m, place)
         key = (pattern, a, b)
         if key not in searched:
-            searched[key] = pattern.search(text[a : max(a, b)], timeout=remaining(until)) is not None
+            searched[key] = pattern.search(text[a : max(a, b)], timeout=budget.left()) is not None
         if searched[key]:
             return True
     return False
@@ -441,7 +441,7 @@ def _sentence_end(doc: Document, offset: int, default: int) -> int:
 
 
 def _near_ok(
-    compiled: CompiledPatterns, doc: Document, m: regex.Match[str], until: float,
+    compiled: CompiledPatterns, doc: Document, m: regex.Match[str], budget: Budget,
     searched: dict[tuple[regex.Pattern[str], int, int], bool],
 ) -> bool:
     near = compiled.near
@@ -450,5 +450,5 @@ def _near_ok(
     a, b = window(doc, m.start(), near.within)
     key = (near.pattern, a, b)
     if key not in searched:
-        searched[key] = near.pattern.search(doc.masked, a, b, timeout=remaining(until)) is not None
+        searched[key] = near.pattern.search(doc.masked, a, b, timeout=budget.left()) is not None
     return searched[key]

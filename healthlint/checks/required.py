@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from healthlint.checks.base import Hit, RuleTimeout, render
+from healthlint.checks.base import Budget, Hit, RuleTimeout, render
 from healthlint.checks.patterns import (
     CompiledPatterns,
     compile_rule,
     compile_scanner,
-    deadline,
     matches,
 )
 from healthlint.document import Document
@@ -72,7 +71,7 @@ class Check:
                 if trigger and not first_trigger:
                     continue
                 haystack = doc.text if rule.options.get("search") == "source" else doc.masked
-                if pattern.search(doc, haystack, deadline()):
+                if pattern.search(doc, haystack, Budget()):
                     continue
             except TimeoutError:
                 raise RuleTimeout(rule) from None
