@@ -12,7 +12,6 @@ import errno
 import fnmatch
 import os
 import re
-import signal
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -259,6 +258,8 @@ _worker_results: DiskCache | None = None
 def _init_worker(rules: list[Rule], selection: Selection, use_cache: bool) -> None:
     # Ctrl-C in a terminal interrupts the whole process group. Only the parent reacts (it
     # stops the workers), so the user sees one line instead of a traceback per worker.
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_linter, _worker_results
     _worker_linter = linter_for(rules, selection, use_cache)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from healthlint.checks import patterns
+from healthlint.checks import anchors, patterns
 from healthlint.checks.anchors import start_words
 from healthlint.checks.base import Budget
 from healthlint.documents import parse_document
@@ -74,7 +74,7 @@ def test_trying_each_start_word_finds_exactly_what_scanning_the_blocks_finds():
         for doc in docs:
             scanned = [(m.span(), m.group()) for start, end in patterns._regions(gate, doc)
                        for m in pattern.finditer(doc.masked, start, end) if m.end() > m.start()]
-            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, gate, anchor, doc, 0, budget)]
+            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, patterns._regions(gate, doc), anchor, doc, 0, budget)]
             assert tried == scanned, (rule_id, pattern.pattern[:80], doc.path)
             compared += len(scanned)
     assert compared > 500  # the fixtures do exercise the patterns
@@ -84,3 +84,21 @@ def test_start_words_found_inside_longer_ones_still_count():
     finder = start_words(r"\b(?:help|helps|helping)\b").finder()
     text = "It helps. helping hands help.".lower()
     assert [text[m.start() : m.start() + 4] for m in finder.finditer(text)] == ["help", "help", "help"]
+
+
+def test_a_finder_is_compiled_only_once_its_pattern_has_scanned_enough_text(monkeypatch):
+    monkeypatch.setattr(anchors, "_scanned", {})
+    anchor = start_words(r"\bzzwarm(?:up|ing)\b")
+    assert not anchor.warmed_up(anchors.WARM_UP - 1)  # a one-file run scans its blocks
+    assert not anchor.warmed_up(10)
+    assert anchor.warmed_up(10)
+
+
+def test_a_long_run_finds_the_same_matches_after_switching_to_the_finder(monkeypatch):
+    monkeypatch.setattr(anchors, "WARM_UP", 300)
+    monkeypatch.setattr(anchors, "_scanned", {})  # the first run scans the blocks, the second the finder's places
+    rule = next(r for r in load_rules([builtin_rules_dir()]) if r.id == "HL401")
+    scanner = patterns.compile_scanner(rule, "patterns", rule.options["patterns"])
+    doc = parse_document("a.txt", "A miracle, an amazing breakthrough.\n\n" * 40)
+    first, later = ([m.span() for m in scanner.finditer(doc, Budget())] for _ in range(2))
+    assert first == later and len(first) >= 80

@@ -87,3 +87,11 @@ def test_edited_engine_module_invalidates_the_cache(tmp_path):
     os.utime(module, ns=(1, 1))  # same size; the modification time tells the edit
     assert cache.modules_digest(package) != before
     assert cache.modules_digest(package) == cache.modules_digest(package)
+
+
+def test_cache_keys_use_the_standard_sha256_without_loading_openssl():
+    import hashlib
+
+    from healthlint.cache import _sha256
+
+    assert _sha256(b"healthlint").hexdigest() == hashlib.sha256(b"healthlint").hexdigest()

@@ -25,6 +25,10 @@ from re import _parser
 
 from healthlint.checks.gate import _trie
 
+WARM_UP = 50_000
+"""Characters a pattern scans block by block before its finder is compiled: compiling
+costs about as much as scanning five articles, so one-file runs (a pre-commit hook) never
+pay for it and long runs switch early."""
 MIN_START = 2  # one-letter starts ("a") would make nearly every word a candidate
 MAX_STARTS = 400
 ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
@@ -42,6 +46,16 @@ class Anchor:
 
     def finder(self) -> re.Pattern[str]:
         return _finder(self.words, self.word_start)
+
+    def warmed_up(self, length: int) -> bool:
+        """Count ``length`` more characters to scan; True once the finder pays for itself."""
+        seen = _scanned.get(self, 0)
+        if seen < WARM_UP:
+            _scanned[self] = seen + length
+        return seen >= WARM_UP
+
+
+_scanned: dict[Anchor, int] = {}
 
 
 def start_words(source: str) -> Anchor | None:

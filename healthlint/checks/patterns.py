@@ -186,10 +186,11 @@ class Scanner:
         """One pattern's non-empty matches in its regions, in document order."""
         pattern, gate, anchor = self.parts[index]
         text = doc.masked
-        if anchor is not None:
-            yield from _anchored(pattern, gate, anchor, doc, index, budget)
+        regions = _regions(gate, doc)
+        if anchor is not None and anchor.warmed_up(sum(end - start for start, end in regions)):
+            yield from _anchored(pattern, regions, anchor, doc, index, budget)
             return
-        for start, end in _regions(gate, doc):
+        for start, end in regions:
             for m in pattern.finditer(text, start, end, timeout=budget.left()):
                 if m.end() > m.start():
                     yield m.start(), index, m
@@ -221,14 +222,14 @@ def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:
 
 
 def _anchored(
-    pattern: regex.Pattern[str], gate: frozenset[str] | None, anchor: anchors.Anchor, doc: Document,
+    pattern: regex.Pattern[str], regions: list[tuple[int, int]], anchor: anchors.Anchor, doc: Document,
     index: int, budget: Budget,
 ) -> Iterator[tuple[int, int, regex.Match[str]]]:
     """A pattern's matches in its regions, tried only where one of its start words begins:
     the matches a scan of each region would find, since a scan tries the places in order too."""
     text, lowered = doc.masked, doc.lowered
     finder = anchor.finder()
-    for start, end in _regions(gate, doc):
+    for start, end in regions:
         last_end = start
         for place in finder.finditer(lowered, start, end):
             at = place.start()
