@@ -41,6 +41,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from healthlint.document import Block, Comment, Link, Marker, Parsed
+from healthlint.documents.frontmatter import Field, simple_fields
 from healthlint.positions import LINE_BREAK
 
 if TYPE_CHECKING:
@@ -685,26 +686,39 @@ def _container(token: Token) -> _Container:
 def _front_matter(token: Token, source: _Source, parsed: Parsed) -> None:
     """Scalar fields become metadata; ``title`` and ``description`` are also shown.
 
-    The YAML is only *composed* by the safe loader, never constructed into objects:
-    nodes keep their source marks, and scalars keep the text as written, so a date stays
+    Simple front matter is read without PyYAML (``frontmatter.simple_fields``). Other
+    YAML is only *composed* by the safe loader, never constructed into objects: nodes
+    keep their source marks, and scalars keep the text as written, so a date stays
     ``"2024-05-01"`` and ``yes`` stays ``"yes"``.
     """
-    import yaml  # here: an article without front matter does not pay for importing it
+    fields = simple_fields(token.content)
+    if fields is None:
+        fields = _yaml_fields(token.content, source, parsed)
+    for f in fields:
+        if f.null:
+            continue
+        parsed.metadata[f.key] = f.value
+        if f.key in PUBLISHED_FIELDS:
+            _show_field(f, token.content, source, parsed)
 
-    root = _compose(token.content, source, parsed)
+
+def _yaml_fields(content: str, source: _Source, parsed: Parsed) -> list[Field]:
+    """The top-level scalar fields as PyYAML composes them; none, with a warning, when
+    the front matter cannot be read or is not a mapping."""
+    import yaml  # here: simple front matter, and an article without any, do not pay for it
+
+    root = _compose(content, source, parsed)
     if root is None:
-        return
+        return []
     if not isinstance(root, yaml.MappingNode):
         parsed.warnings.append("line 2: front matter is not a mapping of fields; it was ignored")
-        return
-    for key, value in root.value:
-        if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
-            continue
-        if value.tag == YAML_NULL:
-            continue
-        parsed.metadata[key.value] = value.value
-        if key.value in PUBLISHED_FIELDS:
-            _show_field(key.value, value, token.content, source, parsed)
+        return []
+    return [
+        Field(key.value, value.value, value.start_mark.index, value.end_mark.index,
+              value.style if value.style in ("'", '"', "|", ">") else None, value.tag == YAML_NULL)
+        for key, value in root.value
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+    ]
 
 
 def _compose(content: str, source: _Source, parsed: Parsed) -> yaml.Node | None:
@@ -730,19 +744,17 @@ def _compose(content: str, source: _Source, parsed: Parsed) -> yaml.Node | None:
     return None
 
 
-def _show_field(
-    name: str, node: yaml.ScalarNode, content: str, source: _Source, parsed: Parsed
-) -> None:
-    start, end = node.start_mark.index, node.end_mark.index
-    if node.style in ("'", '"'):
+def _show_field(field: Field, content: str, source: _Source, parsed: Parsed) -> None:
+    start, end = field.start, field.end
+    if field.style in ("'", '"'):
         start, end = start + 1, end - 1
-    elif node.style in ("|", ">"):
+    elif field.style in ("|", ">"):
         start = content.find("\n", start) + 1 or end  # skip the indicator line
     extent = source.show_lines(
         _yaml_offset(content, start, source), _yaml_offset(content, end, source)
     )
     if extent:
-        parsed.blocks.append(Block(extent[0], extent[1], "metadata", label=name))
+        parsed.blocks.append(Block(extent[0], extent[1], "metadata", label=field.key))
 
 
 def _yaml_offset(content: str, index: int, source: _Source) -> int:

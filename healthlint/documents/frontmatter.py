@@ -1,0 +1,117 @@
+"""Front matter of the common, simple shape, read without PyYAML.
+
+Importing PyYAML costs a pre-commit run 10-20 ms, more than parsing the article. Most
+front matter is a list of ``key: value`` lines, perhaps with a ``tags: [a, b]`` list or a
+block list under a key, and that much is read here exactly as PyYAML composes it: the
+same fields, the same text as written, the same positions. Anything else (quotes with
+escapes, comments after a value, multi-line values, anchors, nested mappings, tabs, odd
+characters) returns None, and the Markdown reader hands the front matter to PyYAML,
+whose answer, or error message, is the reference. ``tests/test_front_matter.py``
+compares the two on thousands of generated front matters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:( +)(.*?))? *")
+SAFE_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:(?!: |\s#)[^\t])*(?<![\s:])")
+"""A plain scalar: no indicator character first, no ``: `` or `` #`` inside, no ``:`` last."""
+FLOW_ITEM = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^,\[\]{}#:'\"\t]*[^\s,\[\]{}#:'\"])?"
+FLOW_LIST = re.compile(rf"\[ *(?:{FLOW_ITEM}(?: *, *{FLOW_ITEM})*)? *\]")
+BLOCK_ITEM = re.compile(r"( *)- +" + SAFE_PLAIN.pattern + " *")
+QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+PRINTABLE = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+"""Characters PyYAML reads as plain characters: not tabs, not the byte-order mark, and not
+the line and paragraph separators (U+2028, U+2029), which YAML counts as line breaks."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One top-level ``key: scalar`` of the front matter.
+
+    ``start`` and ``end`` are offsets in the front-matter text of the value as written,
+    its quotes included (``style`` is the quote character, or None for a plain value).
+    """
+
+    key: str
+    value: str
+    start: int
+    end: int
+    style: str | None
+    null: bool
+
+
+def simple_fields(content: str) -> list[Field] | None:
+    """The scalar fields of ``content``, or None when it is not of the simple shape."""
+    if not PRINTABLE.fullmatch(content):
+        return None
+    fields: list[Field] = []
+    lines = content.split("\n")
+    offset = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        start = offset
+        offset += len(line) + 1
+        i += 1
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = KEY_LINE.fullmatch(line)
+        if m is None:
+            return None
+        key, value = m.group(1), m.group(3) or ""
+        value_start = start + m.start(3) if value else start + m.end(1) + 1  # PyYAML's mark for ""
+        if value == "":
+            taken = _block_list(lines, i)
+            if taken is None:
+                return None
+            if taken:
+                offset += sum(len(lines[j]) + 1 for j in range(i, i + taken))
+                i += taken
+                continue
+            fields.append(Field(key, "", value_start, value_start, None, True))
+        elif value.startswith("["):
+            if not FLOW_LIST.fullmatch(value):
+                return None
+        elif value[0] in "\"'":
+            q = QUOTED.fullmatch(value)
+            if q is None:
+                return None
+            text = q.group(1) if q.group(1) is not None else q.group(2)
+            fields.append(Field(key, text, value_start, value_start + len(value), value[0], False))
+        elif SAFE_PLAIN.fullmatch(value):
+            fields.append(Field(key, value, value_start, value_start + len(value), None, value in NULLS))
+        else:
+            return None
+    return fields
+
+
+def _block_list(lines: list[str], i: int) -> int | None:
+    """How many lines from ``i`` form a block list of plain items under the key before
+    (0 when the key has no value at all), or None when what follows is anything else."""
+    j = i
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j == len(lines) or not lines[j].startswith((" ", "-")):
+        return 0
+    indent = None
+    taken = j
+    while j < len(lines):
+        if not lines[j].strip():
+            j += 1
+            continue
+        m = BLOCK_ITEM.fullmatch(lines[j])
+        if m is None:
+            if lines[j].startswith((" ", "-", "#")):
+                return None  # a deeper item, a comment inside the list: PyYAML decides
+            break
+        if indent is None:
+            indent = m.group(1)
+        elif m.group(1) != indent:
+            return None
+        j += 1
+        taken = j
+    return taken - i
