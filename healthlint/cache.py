@@ -155,14 +155,27 @@ def linter_for(rules: list, selection: object, enabled: bool = True):
     The key covers every rule's fields (their ``repr``), the built-in lexicons the patterns
     expand, and the versions; ``Linter.cache_key`` carries it on to the results cache.
     """
-    from healthlint.engine import Linter
-    from healthlint.lexicons import builtin_rules_dir
+    from healthlint import lexicons
 
-    lexicons = sorted((builtin_rules_dir() / "lexicons").glob("*.yaml"))
+    files = sorted((lexicons.builtin_rules_dir() / "lexicons").glob("*.yaml"))
     key = key_of(FORMAT, engine_version(), regex.__version__, sys.version, repr(rules), repr(selection),
-                 *(p.read_bytes() for p in lexicons))
-    linter = DiskCache(cache_dir(), "linters", enabled).get_or_build(key, lambda: Linter(rules, selection))
+                 *(p.read_bytes() for p in files))
+    linter = DiskCache(cache_dir(), "linters", enabled).get_or_build(key, lambda: _build_linter(rules, selection))
+    lexicons.prime(getattr(linter, "lexicons", {}))
     linter.cache_key = key
+    return linter
+
+
+def _build_linter(rules: list, selection: object):
+    """A new ``Linter``, carrying every lexicon it and the citation finder read."""
+    from healthlint import lexicons
+    from healthlint.citations import LEXICONS
+    from healthlint.engine import Linter
+
+    linter = Linter(rules, selection)  # type: ignore[arg-type]
+    for name in LEXICONS:
+        lexicons.lexicon(name)
+    linter.lexicons = lexicons.loaded()
     return linter
 
 

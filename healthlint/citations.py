@@ -85,6 +85,8 @@ MUST_CONTAIN = {"doi": ("10.",), "pmid": ("PMID",), "pmcid": ("PMC",), "trial": 
                 "guideline": ("NICE", "SIGN"), "health-body": (".gov", ".nhs.uk", "nice.org.uk", "who.int", "europa.eu", ".gc.ca")}
 # The journal pattern runs case-insensitively on the prose and starts with one of these.
 JOURNAL_VERBS = ("published", "reported", "appeared", "appearing", "appears")
+LEXICONS = ("journals",)
+"""The lexicons citations are found with, kept in the compiled-rules cache."""
 
 
 def find_citations(doc: Document) -> Citations:

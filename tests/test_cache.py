@@ -95,3 +95,24 @@ def test_cache_keys_use_the_standard_sha256_without_loading_openssl():
     from healthlint.cache import _sha256
 
     assert _sha256(b"healthlint").hexdigest() == hashlib.sha256(b"healthlint").hexdigest()
+
+
+def test_a_run_with_compiled_rules_cached_imports_no_yaml_for_an_article_with_simple_front_matter(tmp_path):
+    """PyYAML's import is a tenth of a pre-commit run: the cached rules carry the lexicons."""
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.md"
+    probe = (
+        "import sys\nfrom healthlint.cli import main\n"
+        f"code = main(['check', '--no-config', '--format', 'json', '--output', {str(tmp_path / 'out.json')!r}, sys.argv[1]])\n"
+        "print('yaml' in sys.modules, code)\n"
+    )
+    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    outputs = []
+    for edit in range(3):
+        article.write_text(f"---\ntitle: Zinc and colds\ntags: [zinc]\n---\n\nZinc published in The Lancet cures colds. {edit}\n")
+        done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env, check=False)
+        outputs.append(done.stdout.strip())
+    # The first run compiles the rules (and reads YAML); edited articles afterwards do not.
+    assert outputs == ["True 1", "False 1", "False 1"]
