@@ -66,3 +66,24 @@ def test_gated_and_ungated_runs_find_the_same_findings(builtin_rules, monkeypatc
         ungated = run(profile)
         monkeypatch.undo()
         assert gated == ungated and gated
+
+
+def test_looking_words_up_one_by_one_finds_what_the_trie_scan_finds(builtin_rules):
+    """Short runs use ``str.find``, long ones the compiled trie: the same blocks either way."""
+    from healthlint.checks.gate import INDEX
+
+    Linter(builtin_rules, Selection())  # registers every built-in pattern's gate words
+    texts = [p for p in sorted((ROOT / "fixtures").iterdir()) if p.suffix in (".md", ".html", ".txt")]
+    texts.append(ROOT / "fixtures" / "sample-clinic-post.txt")
+    last = max(INDEX.words)
+    docs = [parse_document("end.txt", f"Plain words, then {last}")]  # a gate word ending the file
+    for path in texts:
+        text, _ = decode_bytes(path.read_bytes(), path.name)
+        docs.append(parse_document(path.name, text, format_for(path.name)))
+    assert INDEX._look_up(docs[0])[last] == [0]
+    compared = 0
+    for doc in docs:
+        looked_up, scanned = INDEX._look_up(doc), INDEX._scan(doc)
+        assert looked_up == scanned, doc.path
+        compared += sum(map(len, scanned.values()))
+    assert compared > 1000
