@@ -23,9 +23,6 @@ FLOW_LIST = re.compile(rf"\[ *(?:{FLOW_ITEM}(?: *, *{FLOW_ITEM})*)? *\]")
 BLOCK_ITEM = re.compile(r"( *)- +" + SAFE_PLAIN.pattern + " *")
 QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-PRINTABLE = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
-"""Characters PyYAML reads as plain characters: not tabs, not the byte-order mark, and not
-the line and paragraph separators (U+2028, U+2029), which YAML counts as line breaks."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,9 @@ class Field:
 
 def simple_fields(content: str) -> list[Field] | None:
     """The scalar fields of ``content``, or None when it is not of the simple shape."""
-    if not PRINTABLE.fullmatch(content):
+    if not content.replace("\n", "").isprintable():
+        # Tabs, control and format characters (the byte-order mark), and the line and
+        # paragraph separators, which YAML counts as line breaks: PyYAML decides.
         return None
     fields: list[Field] = []
     lines = content.split("\n")
