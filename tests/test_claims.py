@@ -136,3 +136,15 @@ def test_a_short_quoted_phrase_is_talked_about_not_claimed(lint):
 def test_a_quoted_testimonial_still_makes_its_claim(lint):
     text = 'One customer wrote: "honestly this tea is a miracle for my aching joints".\n'
     assert [f.rule for f in lint(text, select=("HL401",))] == ["HL401"]
+
+
+def test_journal_mentions_found_at_their_verbs_are_those_a_scan_finds():
+    from healthlint import citations
+    from healthlint.documents import parse_document
+
+    text = ("Results published in The Lancet and reported in Nature Medicine.\n\n"
+            "It appeared online in the journal Aging Cell; it was republished by no one.\n")
+    doc = parse_document("a.txt", text)
+    scanned = [m.group() for m in citations._journal_pattern().finditer(doc.masked)]
+    assert [m.group() for m in citations._journal_mentions(doc)] == scanned
+    assert len(scanned) == 3
