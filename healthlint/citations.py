@@ -215,9 +215,7 @@ def _journal_mentions(doc: Document) -> Iterator[re.Match[str]]:
     articles say "published" or "reported" somewhere, and scanning all of their prose
     case-insensitively for the journal names cost more than every other citation form."""
     lowered = doc.lowered
-    places = sorted(
-        at for verb in JOURNAL_VERBS for at in _occurrences(lowered, verb)
-    )
+    places = sorted(at for verb in JOURNAL_VERBS for at in _occurrences(lowered, verb))
     if not places:
         return
     pattern = _journal_pattern()
