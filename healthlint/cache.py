@@ -29,7 +29,13 @@ FORMAT = "1"
 
 
 def _sha256(data: bytes = b"") -> Any:
-    """A SHA-256 hasher from CPython's built-in module.
+    """A SHA-256 hasher (``hashlib.sha256``'s digests)."""
+    return _sha256_type()(data)
+
+
+@cache
+def _sha256_type() -> Any:
+    """SHA-256 from CPython's built-in module.
 
     ``import hashlib`` loads OpenSSL first, a few milliseconds of every pre-commit run;
     the built-in module (``_sha256`` up to Python 3.11, ``_sha2`` after) gives the same
@@ -42,7 +48,7 @@ def _sha256(data: bytes = b"") -> Any:
             from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
         except ImportError:
             from hashlib import sha256
-    return sha256(data)
+    return sha256
 
 
 def cache_dir() -> Path:

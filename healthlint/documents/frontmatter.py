@@ -30,7 +30,8 @@ class Field:
     """One top-level ``key: scalar`` of the front matter.
 
     ``start`` and ``end`` are offsets in the front-matter text of the value as written,
-    its quotes included (``style`` is the quote character, or None for a plain value).
+    its quotes included (``style`` is PyYAML's: the quote character, ``|`` or ``>`` for a
+    block value, None for a plain one; this module reads only quoted and plain values).
     """
 
     key: str

@@ -714,8 +714,8 @@ def _yaml_fields(content: str, source: _Source, parsed: Parsed) -> list[Field]:
         parsed.warnings.append("line 2: front matter is not a mapping of fields; it was ignored")
         return []
     return [
-        Field(key.value, value.value, value.start_mark.index, value.end_mark.index,
-              value.style if value.style in ("'", '"', "|", ">") else None, value.tag == YAML_NULL)
+        Field(key.value, value.value, value.start_mark.index, value.end_mark.index, value.style,
+              value.tag == YAML_NULL)
         for key, value in root.value
         if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
     ]
