@@ -155,21 +155,51 @@ def cached_rules(folders: list[Path], enabled: bool = True) -> list:
     return store.get_or_build(folders_key(folders) if enabled else "", lambda: load_rules(folders))
 
 
-def linter_for(rules: list, selection: object, enabled: bool = True):
+def linter_for(rules: list, selection: object, enabled: bool = True) -> CachedLinter:
     """A compiled ``Linter`` for ``rules`` and ``selection``, from the cache when possible.
 
     The key covers every rule's fields (their ``repr``), the built-in lexicons the patterns
-    expand, and the versions; ``Linter.cache_key`` carries it on to the results cache.
+    expand, and the versions; ``cache_key`` carries it on to the results cache.
     """
     from healthlint import lexicons
 
     files = sorted((lexicons.builtin_rules_dir() / "lexicons").glob("*.yaml"))
     key = key_of(FORMAT, engine_version(), regex.__version__, sys.version, repr(rules), repr(selection),
                  *(p.read_bytes() for p in files))
-    linter = DiskCache(cache_dir(), "linters", enabled).get_or_build(key, lambda: _build_linter(rules, selection))
-    lexicons.prime(getattr(linter, "lexicons", {}))
-    linter.cache_key = key
+    linter = CachedLinter(key, DiskCache(cache_dir(), "linters", enabled), lambda: _build_linter(rules, selection))
+    if not linter.in_cache():
+        linter.compiled()  # now, so that a rule that cannot compile stops the run before any file
     return linter
+
+
+class CachedLinter:
+    """The compiled ``Linter``, read from the cache when the first file has to be linted.
+
+    A run over files whose results are all cached (an unchanged tree under ``pre-commit
+    run --all-files``, a repeated audit) replays them without unpickling the compiled
+    rules and importing every rule kind. A linter that is not in the cache is built at
+    once instead (``linter_for``).
+    """
+
+    def __init__(self, key: str, store: DiskCache, build: Callable[[], Any]) -> None:
+        self.cache_key = key
+        self._store = store
+        self._build = build
+        self._linter: Any = None
+
+    def in_cache(self) -> bool:
+        return self._store.enabled and (self._store.root / self.cache_key[:2] / self.cache_key).is_file()
+
+    def compiled(self) -> Any:
+        if self._linter is None:
+            from healthlint import lexicons
+
+            self._linter = self._store.get_or_build(self.cache_key, self._build)
+            lexicons.prime(getattr(self._linter, "lexicons", {}))
+        return self._linter
+
+    def lint(self, doc: Any) -> list:
+        return self.compiled().lint(doc)
 
 
 def _build_linter(rules: list, selection: object):

@@ -68,7 +68,6 @@ class Linter:
     def __init__(self, rules: list[Rule], selection: Selection | None = None) -> None:
         self.selection = selection or Selection()
         self.rules = rules
-        self.cache_key = ""  # set by healthlint.cache when the linter is cached
         self._compiled: dict[str, _Compiled] = {}
         self._compiled_for(self.selection.profile)
 

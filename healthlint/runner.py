@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from healthlint.cache import DiskCache, key_of, linter_for, results_store
+from healthlint.cache import CachedLinter, DiskCache, key_of, linter_for, results_store
 from healthlint.documents import FORMATS_BY_SUFFIX, parse_document
-from healthlint.engine import FAILURE_RULE, TIMEOUT_RULE, Linter, Selection
+from healthlint.engine import FAILURE_RULE, TIMEOUT_RULE, Selection
 from healthlint.errors import HealthlintError
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
@@ -152,7 +152,7 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[str]]:
 
 
 def lint_target(
-    linter: Linter, target: Target, data: bytes | None = None, results: DiskCache | None = None
+    linter: CachedLinter, target: Target, data: bytes | None = None, results: DiskCache | None = None
 ) -> FileResult:
     """Lint one file. Whatever goes wrong is recorded in the result, never raised.
 
@@ -183,7 +183,7 @@ def _stopped_rule(result: FileResult) -> bool:
     return any(f.rule in (TIMEOUT_RULE[0], FAILURE_RULE[0]) for f in result.findings)
 
 
-def _lint_bytes(linter: Linter, target: Target, data: bytes, result: FileResult) -> FileResult:
+def _lint_bytes(linter: CachedLinter, target: Target, data: bytes, result: FileResult) -> FileResult:
     """Decode, parse and lint ``data``; every failure is recorded in ``result``."""
     text, notices = decode(data, target.display)
     result.notices.extend(notices)
@@ -251,7 +251,7 @@ def _file_kind(mode: int) -> str:
     return "a folder" if stat.S_ISDIR(mode) else "not a file"
 
 
-_worker_linter: Linter | None = None
+_worker_linter: CachedLinter | None = None
 _worker_results: DiskCache | None = None
 
 

@@ -116,3 +116,18 @@ def test_a_run_with_compiled_rules_cached_imports_no_yaml_for_an_article_with_si
         outputs.append(done.stdout.strip())
     # The first run compiles the rules (and reads YAML); edited articles afterwards do not.
     assert outputs == ["True 1", "False 1", "False 1"]
+
+
+def test_a_run_whose_every_result_is_cached_never_loads_the_compiled_rules(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(CLAIM)
+    first = run_json(capsys, str(article))
+    loads = []
+    original = cache.CachedLinter.compiled
+    monkeypatch.setattr(cache.CachedLinter, "compiled", lambda self: loads.append(1) or original(self))
+    assert run_json(capsys, str(article)) == first
+    assert loads == []
+    article.write_text(CLAIM + "\nIt is a miracle.\n")  # an edited file needs the rules again
+    assert run_json(capsys, str(article)) != first
+    assert loads
