@@ -131,3 +131,31 @@ def test_a_run_whose_every_result_is_cached_never_loads_the_compiled_rules(tmp_p
     article.write_text(CLAIM + "\nIt is a miracle.\n")  # an edited file needs the rules again
     assert run_json(capsys, str(article)) != first
     assert loads
+
+
+def test_the_regex_module_is_identified_by_its_files_and_a_changed_file_changes_the_keys(tmp_path):
+    package = tmp_path / "fakeregex"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_engine.so").write_bytes(b"\0" * 10)
+    before = cache.package_files("fakeregex", [str(tmp_path)])
+    assert "_engine.so" in before
+    (package / "_engine.so").write_bytes(b"\0" * 11)  # an upgrade replaces the compiled engine
+    assert cache.package_files("fakeregex", [str(tmp_path)]) != before
+
+
+def test_a_rerun_over_unchanged_files_imports_neither_the_regex_engine_nor_the_markdown_parser(tmp_path):
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: Zinc\n---\n\nZinc cures colds.\n")
+    probe = (
+        "import sys\nfrom healthlint.cli import main\n"
+        f"main(['check', '--no-config', '--format', 'json', '--output', {str(tmp_path / 'out.json')!r}, sys.argv[1]])\n"
+        "print(sorted(m for m in ('regex', 'markdown_it', 'yaml') if m in sys.modules))\n"
+    )
+    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env,
+                           check=False).stdout.strip() for _ in range(2)]
+    assert runs == ["['markdown_it', 'regex', 'yaml']", "[]"]
