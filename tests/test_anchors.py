@@ -43,6 +43,9 @@ def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_a_word_begin
     r"xy*abc",  # "xyyabc" starts "xyy", not "xyabc": the repeat's own word, "x", is too short
     r"(?:abc)?",  # may match nothing
     r"\bcafé\b",  # non-ASCII case folding is not str.lower()
+    r"(?:\b)?" * 40 + "end",  # 2**40 ways to begin: the reading gives up instead of running for ever
+    r"(?:a?|b?)" * 40 + "end",
+    "a?" * 3000 + "b",  # deeper than Python's recursion limit
 ])
 def test_a_pattern_that_may_start_otherwise_has_no_start_words(pattern):
     assert start_words(pattern) is None

@@ -223,3 +223,12 @@ def test_a_rule_stopped_on_a_file_is_not_replayed_from_the_cache(tmp_path, capsy
     _, again, _ = check(capsys, tmp_path, "--rules", str(folder))
     assert [line.split()[1] for line in stopped.splitlines()] == ["HL902", "HL401"]
     assert [line.split()[1] for line in again.splitlines()] == ["HL401"]
+
+
+def test_a_pattern_with_countless_ways_to_begin_is_scanned_as_usual(tmp_path, capsys):
+    """Reading its start words would take 2**40 steps; healthlint gives up on them."""
+    folder = phrase_rule(tmp_path, r"(?:\b)?" * 40 + "miracle")
+    code, out, _ = check(capsys, tmp_path, "--rules", str(folder))
+    article = tmp_path / "article.md"
+    assert code == 1
+    assert out == f"{article}:1:3: ACME1 [hype] \"miracle\" is our house style's no-go\n{article}:1:3: {HYPE}\n"

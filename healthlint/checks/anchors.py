@@ -31,6 +31,7 @@ costs about as much as scanning five articles, so one-file runs (a pre-commit ho
 pay for it and long runs switch early."""
 MIN_START = 2  # one-letter starts ("a") would make nearly every word a candidate
 MAX_STARTS = 400
+MAX_STEPS = 2_000
 ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
 WORD_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
@@ -64,7 +65,10 @@ def start_words(source: str) -> Anchor | None:
         parsed = list(_parser.parse(source, 0))
     except Exception:  # noqa: BLE001 - regex-only syntax: no start words, scan the blocks
         return None
-    words = _starts(parsed)
+    try:
+        words = _starts(parsed, [MAX_STEPS])
+    except (_TooComplex, RecursionError):  # a rule file's pattern may be built to be hostile
+        return None
     if not words or len(words) > MAX_STARTS or min(map(len, words)) < MIN_START:
         return None
     leading = []
@@ -76,10 +80,21 @@ def start_words(source: str) -> Anchor | None:
     return Anchor(frozenset(words), bounded)
 
 
-def _starts(items: list) -> set[str] | None:
+class _TooComplex(Exception):
+    """The pattern has too many ways to begin to be worth reading for start words."""
+
+
+def _starts(items: list, steps: list[int]) -> set[str] | None:
     """The literal prefixes of a parsed sequence; None when a match may start otherwise
     (or be empty). Zero-width items (``\\b``, lookarounds) consume nothing and are
-    skipped; a group, branch or repeat is read as its contents followed by the rest."""
+    skipped; a group, branch or repeat is read as its contents followed by the rest.
+
+    Optional items that may match nothing double the ways a match can begin, so the
+    reading stops after ``MAX_STEPS`` steps (``steps`` counts down) rather than run
+    for ever on a pattern such as forty ``(?:\\b)?`` in a row."""
+    steps[0] -= 1
+    if steps[0] < 0:
+        raise _TooComplex
     i = 0
     while i < len(items) and items[i][0] in ZERO_WIDTH:
         i += 1
@@ -95,14 +110,14 @@ def _starts(items: list) -> set[str] | None:
         word = "".join(run)
         return {word} if word.isascii() else None  # non-ASCII case folding is not lower()
     if op is C.SUBPATTERN:
-        return _starts(list(arg[-1]) + rest)
+        return _starts(list(arg[-1]) + rest, steps)
     if op is C.BRANCH:
-        return _union_all([_starts(list(branch) + rest) for branch in arg[1]])
+        return _union_all([_starts(list(branch) + rest, steps) for branch in arg[1]])
     if op in REPEATS:
         low, high, body = arg
         # A body that may repeat is followed by itself, not by the rest: "x*abc" can start "xx".
-        first = _starts(list(body) + rest) if high == 1 else _starts(list(body))
-        return first if low >= 1 else _union_all([first, _starts(rest)])
+        first = _starts(list(body) + rest, steps) if high == 1 else _starts(list(body), steps)
+        return first if low >= 1 else _union_all([first, _starts(rest, steps)])
     return None
 
 
