@@ -96,3 +96,19 @@ def test_fields_read_without_pyyaml_are_linted_where_they_stand():
     metadata_blocks = [b for b in doc.blocks if b.kind == "metadata"]
     assert [(b.label, doc.text[b.start:b.end]) for b in metadata_blocks] == [("title", "A miracle cure")]
     assert doc.metadata == {"title": "A miracle cure", "date": "2024-01-02"}
+
+
+def test_a_front_matter_line_of_a_million_spaces_is_read_without_hanging():
+    """A lazy value followed by trailing spaces made the line pattern quadratic: this
+    line took about 30 minutes. A separate process, so that a regression fails the test
+    (by its timeout) instead of stalling the suite."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from healthlint.documents.frontmatter import simple_fields\n"
+        "fields = simple_fields('title: a' + ' ' * 1_000_000 + 'b\\n')\n"
+        "print(len(fields[0].value))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "1000002"

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:( +)(.*?))? *")
+KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):( *)")
+"""A key, its colon and the spaces after it; the value is the rest of the line, trailing
+spaces trimmed in Python (a trailing `` *`` after a lazy value would be quadratic)."""
 SAFE_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:(?!: |\s#)[^\t])*(?<![\s:])")
 """A plain scalar: no indicator character first, no ``: `` or `` #`` inside, no ``:`` last."""
 FLOW_ITEM = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^,\[\]{}#:'\"\t]*[^\s,\[\]{}#:'\"])?"
@@ -59,11 +61,11 @@ def simple_fields(content: str) -> list[Field] | None:
         i += 1
         if not line.strip() or line.startswith("#"):
             continue
-        m = KEY_LINE.fullmatch(line)
-        if m is None:
+        m = KEY_LINE.match(line)
+        if m is None or (not m.group(2) and m.end() < len(line)):  # "key:value" is one scalar
             return None
-        key, value = m.group(1), m.group(3) or ""
-        value_start = start + m.start(3) if value else start + m.end(1) + 1  # PyYAML's mark for ""
+        key, value = m.group(1), line[m.end() :].rstrip(" ")
+        value_start = start + m.end() if value else start + m.end(1) + 1  # PyYAML's mark for ""
         if value == "":
             taken = _block_list(lines, i)
             if taken is None:
