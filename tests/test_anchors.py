@@ -92,16 +92,17 @@ def test_start_words_found_inside_longer_ones_still_count():
 def test_a_finder_is_compiled_only_once_its_pattern_has_scanned_enough_text(monkeypatch):
     monkeypatch.setattr(anchors, "_scanned", {})
     anchor = start_words(r"\bzzwarm(?:up|ing)\b")
-    assert not anchor.warmed_up(anchors.WARM_UP - 1)  # a one-file run scans its blocks
+    assert not anchor.warmed_up(anchors.WARM_UP - 20)  # a one-file run scans its blocks
     assert not anchor.warmed_up(10)
     assert anchor.warmed_up(10)
+    assert start_words(r"\bzzlong(?:er|est)\b").warmed_up(anchors.WARM_UP)  # so does a long first document
 
 
 def test_a_long_run_finds_the_same_matches_after_switching_to_the_finder(monkeypatch):
-    monkeypatch.setattr(anchors, "WARM_UP", 300)
+    doc = parse_document("a.txt", "A miracle, an amazing breakthrough.\n\n" * 40)
+    monkeypatch.setattr(anchors, "WARM_UP", len(doc.text) + 1)
     monkeypatch.setattr(anchors, "_scanned", {})  # the first run scans the blocks, the second the finder's places
     rule = next(r for r in load_rules([builtin_rules_dir()]) if r.id == "HL401")
     scanner = patterns.compile_scanner(rule, "patterns", rule.options["patterns"])
-    doc = parse_document("a.txt", "A miracle, an amazing breakthrough.\n\n" * 40)
     first, later = ([m.span() for m in scanner.finditer(doc, Budget())] for _ in range(2))
     assert first == later and len(first) >= 80

@@ -87,3 +87,17 @@ def test_looking_words_up_one_by_one_finds_what_the_trie_scan_finds(builtin_rule
         assert looked_up == scanned, doc.path
         compared += sum(map(len, scanned.values()))
     assert compared > 1000
+
+
+def test_a_long_document_is_scanned_with_the_trie_even_as_the_first_of_a_run(builtin_rules, monkeypatch):
+    """Looking up 600 words one by one would read a 50 MB file 600 times."""
+    from healthlint.checks import gate
+
+    index = gate.GateIndex()
+    index.words = set(gate.INDEX.words) or {"miracl"}
+    calls = []
+    monkeypatch.setattr(index, "_look_up", lambda doc: calls.append("look up") or {})
+    monkeypatch.setattr(index, "_scan", lambda doc: calls.append("scan") or {})
+    index._word_blocks(parse_document("short.txt", "A short note.\n"))
+    index._word_blocks(parse_document("long.txt", "A miracle. " * 20_000))
+    assert calls == ["look up", "scan"]

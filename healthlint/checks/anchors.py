@@ -26,9 +26,9 @@ from re import _parser
 from healthlint.checks.gate import _trie
 
 WARM_UP = 50_000
-"""Characters a pattern scans block by block before its finder is compiled: compiling
-costs about as much as scanning five articles, so one-file runs (a pre-commit hook) never
-pay for it and long runs switch early."""
+"""Characters a pattern scans before its finder is compiled: compiling costs about as much
+as scanning five articles block by block, so one-file runs (a pre-commit hook) never pay
+for it, and long runs or long documents switch early."""
 MIN_START = 2  # one-letter starts ("a") would make nearly every word a candidate
 MAX_STARTS = 400
 MAX_STEPS = 2_000
@@ -49,10 +49,10 @@ class Anchor:
         return _finder(self.words, self.word_start)
 
     def warmed_up(self, length: int) -> bool:
-        """Count ``length`` more characters to scan; True once the finder pays for itself."""
-        seen = _scanned.get(self, 0)
-        if seen < WARM_UP:
-            _scanned[self] = seen + length
+        """Count ``length`` more characters to scan; True once the finder pays for itself,
+        this scan included (so a first document of a megabyte uses it at once)."""
+        seen = _scanned.get(self, 0) + length
+        _scanned[self] = seen
         return seen >= WARM_UP
 
 

@@ -71,10 +71,11 @@ class GateIndex:
 
     Short runs look each word up with ``str.find``; compiling the trie-shaped expression
     costs more than that on one article (about 8 ms, a pre-commit run's worth of
-    matching). Once the run has read ``WARM_UP`` characters, one scan with the trie tells
-    which blocks contain which gate words. Words are found at every position (a
-    lookahead), and a word found also counts for the shorter gate words inside it
-    ("restore" holds "store"). Both ways find every gate word lying wholly inside a block.
+    matching). Once the run has read ``WARM_UP`` characters, this document included, one
+    scan with the trie tells which blocks contain which gate words. Words are found at
+    every position (a lookahead), and a word found also counts for the shorter gate words
+    inside it ("restore" holds "store"). Both ways find every gate word lying wholly
+    inside a block.
     """
 
     WARM_UP = 100_000
@@ -110,9 +111,10 @@ class GateIndex:
         """Gate word → blocks containing it, computed once per document and rule set."""
         cache = doc.__dict__.setdefault("_gate_words", {})
         if self._version not in cache:
-            warm = self._read >= self.WARM_UP
             self._read += len(doc.lowered)
-            cache[self._version] = self._scan(doc) if warm else self._look_up(doc)
+            # One look-up per gate word reads the whole document each time: only short
+            # runs of short documents are cheaper that way than compiling the trie.
+            cache[self._version] = self._scan(doc) if self._read > self.WARM_UP else self._look_up(doc)
         return cache[self._version]
 
     def _scan(self, doc) -> dict[str, list[int]]:
