@@ -91,14 +91,14 @@ def regex_identity() -> str:
 
 def package_files(name: str, search_path: list[str] | None = None) -> str:
     """Name, size and mtime of the top-level files of package ``name``, as found on
-    ``search_path`` (``sys.path`` by default); its version when it is not a folder."""
+    ``search_path`` (``sys.path`` by default); its ``__version__`` when it is not a
+    folder there (installed in a zip, found by an import hook)."""
+    from importlib import import_module
     from importlib.machinery import PathFinder
 
     spec = PathFinder.find_spec(name, search_path)
     if spec is None or not spec.submodule_search_locations:
-        from importlib.metadata import version
-
-        return version(name)
+        return str(getattr(import_module(name), "__version__", ""))
     folder = Path(next(iter(spec.submodule_search_locations)))
     parts = []
     for path in sorted(folder.iterdir()):

@@ -159,3 +159,12 @@ def test_a_rerun_over_unchanged_files_imports_neither_the_regex_engine_nor_the_m
     runs = [subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env,
                            check=False).stdout.strip() for _ in range(2)]
     assert runs == ["['markdown_it', 'regex', 'yaml']", "[]"]
+
+
+def test_a_package_that_is_not_a_folder_on_the_path_is_identified_by_its_version(monkeypatch):
+    from importlib import machinery
+
+    monkeypatch.setattr(machinery.PathFinder, "find_spec", classmethod(lambda cls, name, path=None: None))
+    import regex
+
+    assert cache.package_files("regex") == regex.__version__
