@@ -23,7 +23,7 @@ from functools import cache
 from re import _constants as C
 from re import _parser
 
-from healthlint.checks.gate import _trie
+from healthlint.checks.gate import trie
 
 WARM_UP = 50_000
 """Characters a pattern scans before its finder is compiled: compiling costs about as much
@@ -137,4 +137,4 @@ def _finder(words: frozenset[str], word_start: bool) -> re.Pattern[str]:
     a match.
     """
     guard = "(?<![a-z0-9_])" if word_start else ""
-    return re.compile(guard + "(?=" + _trie(words) + ")")
+    return re.compile(guard + "(?=" + trie(words) + ")")

@@ -94,7 +94,7 @@ class GateIndex:
     def _scanner(self) -> tuple[int, re.Pattern[str], dict[str, frozenset[str]]]:
         if self._built is None or self._built[0] != self._version:
             words = frozenset(self.words)
-            pattern = re.compile("(?=(" + _trie(words) + "))") if words else re.compile("(?!)")
+            pattern = re.compile("(?=(" + trie(words) + "))") if words else re.compile("(?!)")
             inside = {w: _words_inside(w, words) for w in words}
             self._built = (self._version, pattern, inside)
         return self._built
@@ -158,7 +158,7 @@ def _words_inside(word: str, words: frozenset[str]) -> frozenset[str]:
     )
 
 
-def _trie(words: frozenset[str]) -> str:
+def trie(words: frozenset[str]) -> str:
     """An alternation of ``words`` factored by shared prefixes, longest first."""
     root: dict = {}
     for word in words:
