@@ -18,15 +18,36 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.mark.parametrize(("pattern", "words"), [
-    (r"\b(?:many|some)\s+studies", {"many", "some"}),
+    (r"\b(?:many|some)\s+studies", {"many studies", "some studies"}),
     (r"\b(?<=\b\w+s\s+(?:also\s+)?)(?:heals|cures)\b", {"heals", "cures"}),  # a lookbehind consumes nothing
-    (r"\b(?:the\s+)?(?:Harvard|Yale)", {"the", "harvard", "yale"}),  # an optional word, or what follows it
-    (r"\b(?:can|helps?)\s+x", {"can", "help"}),
+    (r"\b(?:the\s+)?(?:Harvard|Yale)", {"the harvard", "the yale", "harvard", "yale"}),  # an optional word
+    (r"\b(?:can|helps?)\s+x", {"can x", "help x", "helps x"}),
+    (r"\b(?:a\s+|the\s+)?Harvard", {"a harvard", "the harvard", "harvard"}),  # "a" alone is too short
+    (r"\bcan(?:no|.)t\s+hurt", {"cannot hurt", f"can{anchors.ANY_CHARACTER}t hurt"}),  # "." is any character
+    (r"\bone\s+two\s+three\s+four", {"one two"}),  # at most two words
+    (r"(?:\b)?" * 40 + "end", {"end"}),  # 2**40 ways to begin, each tail read once
+    (r"\bin\s+caf\u00e9s", {"in "}),  # non-ASCII case folding is not lower(): only the whitespace is known
     (r"(?:ab|)cde", {"abcde", "cde"}),
+    (r"xy*abc", {"xy", "xabc"}),  # "xyyabc" starts "xy", not "xyabc"
     (r"(?:foo\s*)+bar", {"foo"}),  # a repeated group is followed by itself, not by "bar"
 ])
 def test_start_words_are_the_literals_every_match_begins_with(pattern, words):
     assert start_words(pattern).words == words
+
+
+def test_a_pattern_with_too_many_start_phrases_gets_shorter_ones():
+    words = [letter + "oo" for letter in "abcdefghijklmnopqrstu"]
+    many = "|".join(words)
+    anchor = start_words(rf"\b(?:{many})\s+(?:{many})\s+end")  # 441 phrases of two words or three
+    assert anchor.words == set(words)
+
+
+def test_a_space_in_a_start_phrase_finds_any_whitespace_the_pattern_accepts():
+    finder = start_words(r"\bin\s++mice").finder()
+    pieces = ["in mice. ", "in\n\n   mice. ", "in\u2003mice. ", "in\xa0mice. ", "in mice? ", "inmice. in rats."]
+    text = "".join(pieces)
+    places = [sum(map(len, pieces[:i])) for i in range(5)]
+    assert [m.start() for m in finder.finditer(text)] == places
 
 
 def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_a_word_begins():
@@ -39,12 +60,10 @@ def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_a_word_begin
 
 @pytest.mark.parametrize("pattern", [
     r"[a-z]+ing",  # a character class
-    r"\b(?:a\s+|the\s+)?Harvard",  # "a" is too short to be worth finding
-    r"xy*abc",  # "xyyabc" starts "xyy", not "xyabc": the repeat's own word, "x", is too short
+    r"\b(?:a|the)?\s*Harvard",  # "a" is too short to be worth finding
     r"(?:abc)?",  # may match nothing
     r"\bcafé\b",  # non-ASCII case folding is not str.lower()
-    r"(?:\b)?" * 40 + "end",  # 2**40 ways to begin: the reading gives up instead of running for ever
-    r"(?:a?|b?)" * 40 + "end",
+    r"(?:a?|b?)" * 40 + "end",  # too many ways to begin: the reading gives up instead of running for ever
     "a?" * 3000 + "b",  # deeper than Python's recursion limit
 ])
 def test_a_pattern_that_may_start_otherwise_has_no_start_words(pattern):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from re import _constants as C
 from re import _parser
 
@@ -158,8 +159,9 @@ def _words_inside(word: str, words: frozenset[str]) -> frozenset[str]:
     )
 
 
-def trie(words: frozenset[str]) -> str:
-    """An alternation of ``words`` factored by shared prefixes, longest first."""
+def trie(words: frozenset[str], spell: Callable[[str], str] = re.escape) -> str:
+    """An alternation of ``words`` factored by shared prefixes, longest first; ``spell``
+    writes each character as an expression."""
     root: dict = {}
     for word in words:
         node = root
@@ -168,7 +170,7 @@ def trie(words: frozenset[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        branches = [spell(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
