@@ -422,3 +422,18 @@ def test_pathological_input_finishes_in_seconds(text):
     parsed = parse(text)
     assert time.perf_counter() - start < 10
     assert len(parsed.masked) == len(text)
+
+
+def test_content_with_no_inline_markup_reads_the_same_without_the_inline_parser(monkeypatch):
+    from pathlib import Path
+
+    from healthlint.documents import markdown
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.md"))]
+    texts.append("Plain prose.  \nA hard break, a soft\nbreak, an escaped \\# and 10% - all text.\n")
+    skipped = [parse(text) for text in texts]
+    monkeypatch.setattr(markdown, "INLINE_MARKUP", re.compile(""))  # every inline token parsed
+    parsed = [parse(text) for text in texts]
+    assert len(texts) > 20
+    assert skipped == parsed
