@@ -103,9 +103,12 @@ class GateIndex:
     def blocks_with(self, doc, gate: frozenset[str]) -> list[int]:
         """Indices of the blocks of ``doc`` that contain a word of ``gate``."""
         index = self._word_blocks(doc)
+        present = index.keys() & gate  # a gate may hold hundreds of words, a document few of them
+        if len(present) == 1:
+            return index[next(iter(present))]
         hits: set[int] = set()
-        for word in gate:
-            hits.update(index.get(word, ()))
+        for word in present:
+            hits.update(index[word])
         return sorted(hits)
 
     def _word_blocks(self, doc) -> dict[str, list[int]]:
