@@ -125,3 +125,56 @@ def test_a_long_run_finds_the_same_matches_after_switching_to_the_finder(monkeyp
     scanner = patterns.compile_scanner(rule, "patterns", rule.options["patterns"])
     first, later = ([m.span() for m in scanner.finditer(doc, Budget())] for _ in range(2))
     assert first == later and len(first) >= 80
+
+
+def _random_pattern(rng) -> str:
+    """A rule-style pattern (plain spaces) built from the pieces start phrases are read through."""
+    words = ["in", "mice", "can", "cannot", "help", "you", "the", "will", "lose", "an", "risk"]
+    pieces = [
+        lambda: rng.choice(words),
+        lambda: rng.choice(words) + "s?",
+        lambda: "(?:" + "|".join(rng.sample(words, 3)) + ")",
+        lambda: "(?:" + rng.choice(words) + " )?",
+        lambda: rng.choice(words) + "(?:.ll| will)?",
+        lambda: "[a-z]+",
+    ]
+    joins = [" ", " ", r"\s*", "", ".", "-?"]
+    parts = [rng.choice(pieces)() for _ in range(rng.randint(2, 4))]
+    body = parts[0] + "".join(rng.choice(joins) + part for part in parts[1:])
+    return (r"\b" if rng.random() < 0.6 else "") + body
+
+
+def _random_text(rng) -> str:
+    words = ["in", "mice", "can", "cannot", "can't", "help", "helps", "you", "you'll", "the", "will", "lose",
+             "an", "risk", "risks", "within", "x"]
+    gaps = [" ", " ", "  ", "\n", "\n\n", "\u00a0", "\u2003", "-", "", ". "]
+    text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(5, 40)))
+    return "".join(c.upper() if rng.random() < 0.2 else c for c in text)
+
+
+def test_start_phrases_find_exactly_what_a_scan_finds_on_generated_patterns_and_texts():
+    import random
+    from types import SimpleNamespace
+
+    import regex
+
+    rng = random.Random(20261202)
+    budget = Budget()
+    compared = anchored = 0
+    for _ in range(400):
+        source = _random_pattern(rng)
+        anchor = start_words(patterns.PLAIN_SPACE.sub(r"\\s+", source))
+        if anchor is None:
+            continue
+        anchored += 1
+        pattern = regex.compile(patterns.PLAIN_SPACE.sub(r"\\s++", source), patterns.FLAGS)
+        for _ in range(5):
+            text = _random_text(rng)
+            doc = SimpleNamespace(masked=text, lowered=text.lower())
+            for region in ([(0, len(text))], [(0, len(text) // 2), (len(text) // 2 + 1, len(text))]):
+                scanned = [m.span() for start, end in region for m in pattern.finditer(text, start, end)
+                           if m.end() > m.start()]
+                tried = [m.span() for _, _, m in patterns._anchored(pattern, region, anchor, doc, 0, budget)]
+                assert tried == scanned, (source, text)
+                compared += len(scanned)
+    assert anchored > 150 and compared > 300
