@@ -173,8 +173,15 @@ class Scanner:
 
     def finditer(self, doc: Document, budget: Budget) -> Iterator[regex.Match[str]]:
         """The matches, found lazily: a rule that needs only the first (a ``required``
-        rule's trigger) stops scanning there."""
-        streams = [self._stream(doc, index, budget) for index in range(len(self.parts))]
+        rule's trigger) stops scanning there. A pattern with no block to scan (none holds
+        a word of its gate, as for most rules of a large pack) costs one look-up."""
+        streams = []
+        for index, (_, gate, _) in enumerate(self.parts):
+            regions = _regions(gate, doc)
+            if regions:
+                streams.append(self._stream(doc, index, regions, budget))
+        if not streams:
+            return
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_place)
         last_end = -1
         for start, _, m in merged:
@@ -182,11 +189,12 @@ class Scanner:
                 yield m
                 last_end = m.end()
 
-    def _stream(self, doc: Document, index: int, budget: Budget) -> Iterator[tuple[int, int, regex.Match[str]]]:
+    def _stream(
+        self, doc: Document, index: int, regions: list[tuple[int, int]], budget: Budget,
+    ) -> Iterator[tuple[int, int, regex.Match[str]]]:
         """One pattern's non-empty matches in its regions, in document order."""
-        pattern, gate, anchor = self.parts[index]
+        pattern, _, anchor = self.parts[index]
         text = doc.masked
-        regions = _regions(gate, doc)
         if anchor is not None and anchor.warmed_up(sum(end - start for start, end in regions)):
             yield from _anchored(pattern, regions, anchor, doc, index, budget)
             return
@@ -298,9 +306,14 @@ def matches(compiled: CompiledPatterns, doc: Document) -> Iterator[regex.Match[s
     searched: dict[tuple[regex.Pattern[str], int, int], bool] = {}
     try:
         near = compiled.near
-        if near and near.within == "document" and not near.pattern.search(doc.masked, timeout=budget.left()):
-            return
+        # Context the whole document must hold is looked for once there is a match to
+        # need it: most documents have none, and the search reads the whole text.
+        near_unknown = near is not None and near.within == "document"
         for m in compiled.scanner.finditer(doc, budget):
+            if near_unknown:
+                if not near.pattern.search(doc.masked, timeout=budget.left()):
+                    return
+                near_unknown = False
             budget.earn()
             if doc.in_reference_list(m.start()) or _mentioned(doc, m):
                 continue
