@@ -29,9 +29,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from re import _constants as C
-from re import _parser
 
-from healthlint.checks.gate import trie
+from healthlint.checks.gate import parsed_pattern, trie
 
 WARM_UP = 50_000
 """Characters a pattern scans before its finder is compiled: compiling costs about as much
@@ -75,9 +74,8 @@ def start_words(source: str) -> Anchor | None:
 
     The longest start phrases that stay few enough to find in one scan: a pattern whose
     phrases would be too many (a verb list, then an outcome list) gets shorter ones."""
-    try:
-        parsed = list(_parser.parse(source, 0))
-    except Exception:  # noqa: BLE001 - regex-only syntax: no start words, scan the blocks
+    parsed = parsed_pattern(source)
+    if parsed is None:  # no start words: scan the blocks
         return None
     for spaces in range(PHRASE_SPACES, WORD_RUN - 1, -1):
         try:
