@@ -22,15 +22,12 @@ MIN_LITERAL = 3  # shorter literals ("a", "is") would let almost every block thr
 MAX_LITERALS = 400
 
 
+@lru_cache(maxsize=256)
 def parsed_pattern(source: str) -> list | None:
     """``source`` read by the standard library's regex parser, or None where it cannot
     (syntax only the ``regex`` module knows). Gates and start words both read each
-    pattern; parsing it once for both saves a tenth of compiling the rules."""
-    return _parse(source)
-
-
-@lru_cache(maxsize=256)
-def _parse(source: str) -> list | None:
+    pattern; parsing it once for both saves a tenth of compiling the rules. Readers of
+    the result must not change it: it is shared."""
     try:
         return list(_parser.parse(source, 0))
     except Exception:  # noqa: BLE001 - regex-only syntax
@@ -116,7 +113,10 @@ class GateIndex:
         return self._built
 
     def blocks_with(self, doc, gate: frozenset[str]) -> list[int]:
-        """Indices of the blocks of ``doc`` that contain a word of ``gate``."""
+        """Indices of the blocks of ``doc`` that contain a word of ``gate``, in order.
+
+        Where one word of the gate is present, this is the index's own list: read it,
+        do not change it."""
         index = self._word_blocks(doc)
         present = index.keys() & gate  # a gate may hold hundreds of words, a document few of them
         if len(present) == 1:
