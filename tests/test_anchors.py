@@ -3,9 +3,12 @@ scanning the blocks would find."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import regex
 
 from healthlint.checks import anchors, patterns
 from healthlint.checks.anchors import start_words
@@ -153,11 +156,6 @@ def _random_text(rng) -> str:
 
 
 def test_start_phrases_find_exactly_what_a_scan_finds_on_generated_patterns_and_texts():
-    import random
-    from types import SimpleNamespace
-
-    import regex
-
     rng = random.Random(20261202)
     budget = Budget()
     compared = anchored = 0

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
 from healthlint.document import Block, Comment, Link, Marker
+from healthlint.documents import markdown
 from healthlint.documents.markdown import parse
 from healthlint.positions import LineIndex
 
@@ -425,10 +427,6 @@ def test_pathological_input_finishes_in_seconds(text):
 
 
 def test_content_with_no_inline_markup_reads_the_same_without_the_inline_parser(monkeypatch):
-    from pathlib import Path
-
-    from healthlint.documents import markdown
-
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
     texts = [p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.md"))]
     texts.append("Plain prose.  \nA hard break, a soft\nbreak, an escaped \\# and 10% - all text.\n")
