@@ -1,5 +1,4 @@
-import sys
+from healthlint.cli import run
 
-from healthlint.cli import main
-
-sys.exit(main())
+if __name__ == "__main__":
+    run()

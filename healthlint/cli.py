@@ -8,6 +8,7 @@ standard error and no traceback unless ``--debug``. Ctrl-C exits with 130.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -164,5 +165,35 @@ def extra_rule_folders(extra: list[str]) -> list[Path]:
     return folders
 
 
+def run() -> None:
+    """The ``healthlint`` command: ``main()``, then leave without the interpreter's clean-up.
+
+    At exit, CPython frees every object one by one: the compiled rule pack is tens of
+    thousands of them, about 14 ms, a tenth of a pre-commit run on one file. Nothing is
+    left to do by then: reports and cache files are written and closed, and a process pool
+    has been shut down. So the standard streams are flushed and the process ends at once,
+    as mypy ends its runs. A reader that went away makes the flush fail: exit 1, as ``main``
+    does for a closed pipe; a full disk behind a redirection is an error, exit 2.
+
+    Start-up creates objects by the ten thousand (modules, the unpickled rule pack), and
+    the collector, run every 700 of them, finds no garbage in them: collecting every
+    10,000 saves a run on one file about 4 ms and bounds what cycles could hold to a few MB.
+    """
+    gc.set_threshold(10_000, 10, 10)
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = 1
+    except OSError as exc:
+        print(f"healthlint: error: cannot write standard output: {exc.strerror or exc}", file=sys.stderr)
+        code = 2
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass  # nowhere left to say so
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

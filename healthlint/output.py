@@ -12,8 +12,13 @@ from healthlint.errors import UsageError
 
 def write_report(content: str, output: str | None) -> None:
     if output is None or output == "-":
-        sys.stdout.write(content)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(content)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: ``main`` ends quietly
+        except OSError as exc:
+            raise UsageError(f"cannot write standard output: {exc.strerror or exc}") from None
         return
     write_atomically(Path(output), content)
 

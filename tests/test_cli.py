@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,4 +115,33 @@ def test_console_script_runs_without_traceback(tmp_path):
         [sys.executable, "-m", "healthlint", "check", str(path)], capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_console_script_delivers_its_report_whole_through_a_pipe(tmp_path, capsys):
+    # The command ends with os._exit, which drops whatever is still buffered: a report small
+    # enough to sit in the stream's buffer must still arrive, and the exit code must survive.
+    path = write(tmp_path, "a.txt", CLAIM)
+    main(["check", str(path)])
+    expected = capsys.readouterr().out
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "healthlint", "check", str(path)], capture_output=True, text=True, check=False,
+        env=buffered,
+    )
+    assert expected.count("\n") >= 2
+    assert proc.stdout == expected
+    assert proc.returncode == 1
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_console_script_reports_a_full_disk_behind_a_redirection(tmp_path):
+    path = write(tmp_path, "a.txt", CLAIM)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "healthlint", "check", str(path)], stdout=full, stderr=subprocess.PIPE,
+            text=True, check=False,
+        )
+    assert proc.returncode == 2
+    assert "cannot write standard output" in proc.stderr
     assert "Traceback" not in proc.stderr
