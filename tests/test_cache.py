@@ -118,6 +118,42 @@ def test_a_run_with_compiled_rules_cached_imports_no_yaml_for_an_article_with_si
     assert outputs == ["True 1", "False 1", "False 1"]
 
 
+def test_writing_a_result_to_the_cache_does_not_import_tempfile(tmp_path):
+    """Importing ``tempfile`` (and ``random``, ``shutil``) costs a just-edited file 3 ms."""
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.txt"
+    probe = (
+        "import sys\nfrom healthlint.cli import main\n"
+        "code = main(['check', '--no-config', '--format', 'json', sys.argv[1]])\n"
+        "print('tempfile' in sys.modules, code, file=sys.stderr)\n"
+    )
+    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    seen = []
+    for edit in range(2):
+        article.write_text(f"{CLAIM}{edit}\n")
+        done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env,
+                              check=False)
+        seen.append(done.stderr.strip().splitlines()[-1])
+    assert seen == ["False 1", "False 1"]
+    results = tmp_path / "cache" / "results"
+    assert [p.name for p in results.rglob(".tmp-*")] == []
+    assert len(list(results.rglob("*"))) > 1
+
+
+def test_a_cache_write_that_fails_half_way_leaves_no_partial_file(tmp_path, monkeypatch):
+    def full_disk(value, handle, protocol):
+        handle.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.pickle, "dump", full_disk)
+    store = cache.DiskCache(tmp_path, "results")
+    store.put("ab" * 32, {"findings": []})
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and p.name != ".gitignore"] == []
+    assert store.get("ab" * 32) is None
+
+
 def test_a_run_whose_every_result_is_cached_never_loads_the_compiled_rules(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
     article = tmp_path / "a.txt"
