@@ -100,13 +100,47 @@ def test_select_and_ignore_choose_rules(tmp_path, capsys):
     assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HL203"}
 
 
-def test_jobs_two_gives_the_same_output_as_one(tmp_path, capsys):
+def test_jobs_two_gives_the_same_output_as_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("healthlint.runner.POOL_MIN_BYTES", 0)  # small files, but in workers
     for i in range(6):
         write(tmp_path, f"f{i}.txt", CLAIM.replace("insomnia", f"insomnia {i}"))
     main(["check", "--jobs", "1", "--format", "json", str(tmp_path)])
     one = capsys.readouterr().out
     main(["check", "--jobs", "2", "--format", "json", str(tmp_path)])
     assert capsys.readouterr().out == one
+
+
+def pool_starts(monkeypatch) -> list[int]:
+    """Record each process pool that is started, then start it as usual."""
+    import concurrent.futures
+
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def recording(workers, **kwargs):
+        started.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", recording)
+    return started
+
+
+def test_a_few_small_files_are_linted_in_one_process_even_with_jobs(tmp_path, capsys, monkeypatch):
+    started = pool_starts(monkeypatch)
+    for i in range(3):
+        write(tmp_path, f"f{i}.txt", CLAIM)
+    assert main(["check", "--jobs", "2", "--format", "json", str(tmp_path)]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["files"] == 3
+    assert started == []
+
+
+def test_files_with_enough_text_are_shared_among_the_jobs(tmp_path, capsys, monkeypatch):
+    started = pool_starts(monkeypatch)
+    for i in range(3):
+        write(tmp_path, f"f{i}.txt", CLAIM + "More about sleep and rest.\n" * 500)
+    assert main(["check", "--jobs", "2", "--format", "json", str(tmp_path)]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["files"] == 3
+    assert started == [2]
 
 
 def test_console_script_runs_without_traceback(tmp_path):
