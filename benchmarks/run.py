@@ -514,6 +514,18 @@ def build(args: argparse.Namespace, plan: Plan, log: Callable[[str], None]) -> t
                             before=edit))
         latency.append(Spec("lat_check_cached", "healthlint check, 5 KB .md unchanged, cache warm",
                             [*cached, one], "latency", plan.latency_runs, one_mb))
+        # A pre-commit run on a commit of three edited articles, with the default --jobs.
+        commit = [CACHE / "corpus" / f"commit-{n}.md" for n in range(3)]
+
+        def edit_commit() -> None:
+            counter[0] += 1
+            for path in commit:
+                path.write_text(f"{text}\n<!-- {path.stem} edit {counter[0]} -->\n", encoding="utf-8")
+
+        edit_commit()
+        latency.append(Spec("lat_commit", "healthlint check, three 5 KB .md just edited, default jobs",
+                            [*cached, *(str(p.relative_to(CACHE)) for p in commit)], "latency",
+                            plan.latency_runs, 3 * one_mb, before=edit_commit))
     if "rules" not in skip:
         latency.append(Spec("lat_check_rules", f"healthlint check, 5 KB .md, {plan.rule_factor}x rules",
                             [*nocache, "--rules", str(rules_dir.relative_to(CACHE)), one], "latency",
@@ -588,6 +600,9 @@ def ratios(specs: dict[str, Spec], res: dict[str, dict]) -> dict:
     if g("lat_check_cached_rules") and g("lat_proselint"):
         add("latency_cached_vs_proselint", "healthlint 5 KB latency, cache warm / proselint latency",
             ratio(res["lat_check_cached_rules"], res["lat_proselint"]))
+    if g("lat_commit") and g("lat_check_cached_rules"):
+        add("commit_over_one_file", "three just-edited files, default jobs / one just-edited file (one file's start-up shared)",
+            ratio(res["lat_commit"], res["lat_check_cached_rules"]))
     if g("lat_check") and g("lat_version"):
         add("startup_share", "healthlint --version latency / check latency on 5 KB (share of fixed cost)",
             ratio(res["lat_version"], res["lat_check"]))
