@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=FAIL_LEVELS, help="lowest severity that makes the run fail (default: warning)")
     _add_rule_options(check)
     check.add_argument("--stdin-filename", metavar="NAME", help="name (and so format) of standard input in reports")
-    check.add_argument("--jobs", "-j", type=int, metavar="N", help="lint files in up to N processes (default: number of CPUs; under 32 KB of files, one)")
+    check.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="lint files in up to N processes (default: number of CPUs; under 32 KB of files, one)")
     _add_project_options(check)
     check.add_argument("--no-cache", action="store_true",
                        help="neither read nor write the cache of compiled rules and unchanged files' results "

@@ -169,12 +169,16 @@ def test_console_script_delivers_its_report_whole_through_a_pipe(tmp_path, capsy
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_console_script_reports_a_full_disk_behind_a_redirection(tmp_path):
+@pytest.mark.parametrize("command", [["check"], ["rules"]], ids=["report", "printed-listing"])
+def test_console_script_reports_a_full_disk_behind_a_redirection(tmp_path, command):
+    # A report is flushed as it is written; the rule listing is printed and flushed at exit.
     path = write(tmp_path, "a.txt", CLAIM)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    args = [*command, str(path)] if command == ["check"] else command
     with open("/dev/full", "w") as full:
         proc = subprocess.run(
-            [sys.executable, "-m", "healthlint", "check", str(path)], stdout=full, stderr=subprocess.PIPE,
-            text=True, check=False,
+            [sys.executable, "-m", "healthlint", *args], stdout=full, stderr=subprocess.PIPE,
+            text=True, check=False, env=buffered,
         )
     assert proc.returncode == 2
     assert "cannot write standard output" in proc.stderr
