@@ -152,16 +152,21 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def buffered_streams() -> dict[str, str]:
+    """The environment with Python's usual buffered standard output, as users have it
+    (this project's machines set PYTHONUNBUFFERED, which would hide an unflushed buffer)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
 def test_console_script_delivers_its_report_whole_through_a_pipe(tmp_path, capsys):
     # The command ends with os._exit, which drops whatever is still buffered: a report small
     # enough to sit in the stream's buffer must still arrive, and the exit code must survive.
     path = write(tmp_path, "a.txt", CLAIM)
     main(["check", str(path)])
     expected = capsys.readouterr().out
-    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.run(
         [sys.executable, "-m", "healthlint", "check", str(path)], capture_output=True, text=True, check=False,
-        env=buffered,
+        env=buffered_streams(),
     )
     assert expected.count("\n") >= 2
     assert proc.stdout == expected
@@ -173,12 +178,11 @@ def test_console_script_delivers_its_report_whole_through_a_pipe(tmp_path, capsy
 def test_console_script_reports_a_full_disk_behind_a_redirection(tmp_path, command):
     # A report is flushed as it is written; the rule listing is printed and flushed at exit.
     path = write(tmp_path, "a.txt", CLAIM)
-    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     args = [*command, str(path)] if command == ["check"] else command
     with open("/dev/full", "w") as full:
         proc = subprocess.run(
             [sys.executable, "-m", "healthlint", *args], stdout=full, stderr=subprocess.PIPE,
-            text=True, check=False, env=buffered,
+            text=True, check=False, env=buffered_streams(),
         )
     assert proc.returncode == 2
     assert "cannot write standard output" in proc.stderr
