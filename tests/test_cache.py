@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from healthlint import cache
 from healthlint.cli import main
 
 CLAIM = "Tea\n\nOur tea cures colds and boosts immunity.\n"
+
+
+def run_probe(tmp_path: Path, probe: str, article: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``probe``, Python code that lints ``article`` (its ``sys.argv[1]``), in a fresh
+    interpreter with the cache under ``tmp_path``: what it imports shows what a real run pays."""
+    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env,
+                          check=False)
 
 
 def run_json(capsys, *args: str) -> dict:
@@ -99,20 +109,16 @@ def test_cache_keys_use_the_standard_sha256_without_loading_openssl():
 
 def test_a_run_with_compiled_rules_cached_imports_no_yaml_for_an_article_with_simple_front_matter(tmp_path):
     """PyYAML's import is a tenth of a pre-commit run: the cached rules carry the lexicons."""
-    import subprocess
-    import sys
-
     article = tmp_path / "a.md"
     probe = (
         "import sys\nfrom healthlint.cli import main\n"
         f"code = main(['check', '--no-config', '--format', 'json', '--output', {str(tmp_path / 'out.json')!r}, sys.argv[1]])\n"
         "print('yaml' in sys.modules, code)\n"
     )
-    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     outputs = []
     for edit in range(3):
         article.write_text(f"---\ntitle: Zinc and colds\ntags: [zinc]\n---\n\nZinc published in The Lancet cures colds. {edit}\n")
-        done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env, check=False)
+        done = run_probe(tmp_path, probe, article)
         outputs.append(done.stdout.strip())
     # The first run compiles the rules (and reads YAML); edited articles afterwards do not.
     assert outputs == ["True 1", "False 1", "False 1"]
@@ -120,21 +126,16 @@ def test_a_run_with_compiled_rules_cached_imports_no_yaml_for_an_article_with_si
 
 def test_writing_a_result_to_the_cache_does_not_import_tempfile(tmp_path):
     """Importing ``tempfile`` (and ``random``, ``shutil``) costs a just-edited file 3 ms."""
-    import subprocess
-    import sys
-
     article = tmp_path / "a.txt"
     probe = (
         "import sys\nfrom healthlint.cli import main\n"
         "code = main(['check', '--no-config', '--format', 'json', sys.argv[1]])\n"
         "print('tempfile' in sys.modules, code, file=sys.stderr)\n"
     )
-    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     seen = []
     for edit in range(2):
         article.write_text(f"{CLAIM}{edit}\n")
-        done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env,
-                              check=False)
+        done = run_probe(tmp_path, probe, article)
         seen.append(done.stderr.strip().splitlines()[-1])
     assert seen == ["False 1", "False 1"]
     results = tmp_path / "cache" / "results"
@@ -181,9 +182,6 @@ def test_the_regex_module_is_identified_by_its_files_and_a_changed_file_changes_
 
 
 def test_a_rerun_over_unchanged_files_imports_neither_the_regex_engine_nor_the_markdown_parser(tmp_path):
-    import subprocess
-    import sys
-
     article = tmp_path / "a.md"
     article.write_text("---\ntitle: Zinc\n---\n\nZinc cures colds.\n")
     probe = (
@@ -191,9 +189,7 @@ def test_a_rerun_over_unchanged_files_imports_neither_the_regex_engine_nor_the_m
         f"main(['check', '--no-config', '--format', 'json', '--output', {str(tmp_path / 'out.json')!r}, sys.argv[1]])\n"
         "print(sorted(m for m in ('regex', 'markdown_it', 'yaml') if m in sys.modules))\n"
     )
-    env = {"HEALTHLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    runs = [subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, env=env,
-                           check=False).stdout.strip() for _ in range(2)]
+    runs = [run_probe(tmp_path, probe, article).stdout.strip() for _ in range(2)]
     assert runs == ["['markdown_it', 'regex', 'yaml']", "[]"]
 
 
