@@ -187,7 +187,9 @@ def run() -> None:
     except BrokenPipeError:
         code = 1
     except OSError as exc:
-        print(f"healthlint: error: cannot write standard output: {exc.strerror or exc}", file=sys.stderr)
+        from healthlint.output import stdout_failure
+
+        print(f"healthlint: error: {stdout_failure(exc)}", file=sys.stderr)
         code = 2
     try:
         sys.stderr.flush()

@@ -18,9 +18,14 @@ def write_report(content: str, output: str | None) -> None:
         except BrokenPipeError:
             raise  # the reader went away: ``main`` ends quietly
         except OSError as exc:
-            raise UsageError(f"cannot write standard output: {exc.strerror or exc}") from None
+            raise UsageError(stdout_failure(exc)) from None
         return
     write_atomically(Path(output), content)
+
+
+def stdout_failure(exc: OSError) -> str:
+    """What to say when standard output cannot take the report (a full disk behind ``>``)."""
+    return f"cannot write standard output: {exc.strerror or exc}"
 
 
 def write_atomically(path: Path, content: str) -> None:
