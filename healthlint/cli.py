@@ -8,6 +8,7 @@ standard error and no traceback unless ``--debug``. Ctrl-C exits with 130.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import os
 import sys
@@ -21,16 +22,46 @@ from healthlint.finding import SEVERITY_RANK
 FAIL_LEVELS = ("error", "warning", "info", "none")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal's width instead of asking ``shutil``.
+
+    argparse builds a formatter for every option it is given, and the default one imports
+    ``shutil`` (with ``bz2`` and ``lzma``) to learn the width: about 2.5 ms of
+    every run, a pre-commit hook's included, that only ``--help`` needs.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width or terminal_columns() - 2)
+
+
+def terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` tells it: ``$COLUMNS``, else
+    standard output's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):  # no standard output, or not a terminal
+        return 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="healthlint",
         description="Lint health content for missing disclaimers, unsupported claims, "
         "uncited research and hype.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"healthlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    command = functools.partial(sub.add_parser, formatter_class=_HelpFormatter)
 
-    check = sub.add_parser("check", help="lint files and folders")
+    check = command("check", help="lint files and folders")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads standard input")
     check.add_argument("--format", default="text", metavar="FORMAT", help="text (default), json, …")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
@@ -47,15 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "(.healthlint_cache, or $HEALTHLINT_CACHE_DIR)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
-    rules = sub.add_parser("rules", help="list the rules")
+    rules = command("rules", help="list the rules")
     _add_rule_options(rules)
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
-    explain = sub.add_parser("explain", help="explain one rule: what it finds, why, examples")
+    explain = command("explain", help="explain one rule: what it finds, why, examples")
     explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. HL101")
     explain.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
 
-    test = sub.add_parser("test", help="check annotated fixture files (ruleid: / ok: comments)")
+    test = command("test", help="check annotated fixture files (ruleid: / ok: comments)")
     test.add_argument("paths", nargs="+", metavar="PATH", help="fixture files or folders")
     test.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
     test.add_argument("--only-rules", action="store_true", help="test only the rules from --rules folders")

@@ -187,3 +187,33 @@ def test_console_script_reports_a_full_disk_behind_a_redirection(tmp_path, comma
     assert proc.returncode == 2
     assert "cannot write standard output" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_help_wraps_to_the_terminal_width_as_argparse_would(monkeypatch):
+    """The help formatter learns the width without ``shutil``; the help must not change."""
+    import argparse
+
+    from healthlint.cli import build_parser
+
+    helps = []
+    for columns in ("50", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        check = build_parser()._subparsers._group_actions[0].choices["check"]
+        ours = check.format_help()
+        check.formatter_class = argparse.HelpFormatter
+        assert ours == check.format_help()
+        helps.append(ours)
+    assert helps[0] != helps[1]
+
+
+def test_a_check_run_does_not_import_shutil(tmp_path):
+    """argparse's default formatter imports ``shutil`` (and ``bz2``, ``lzma``): 2.5 ms a run."""
+    article = tmp_path / "a.md"
+    article.write_text("Zinc cures colds.\n")
+    probe = (
+        "import sys\nfrom healthlint.cli import main\n"
+        "code = main(['check', '--no-config', '--no-cache', sys.argv[1]])\n"
+        "print('shutil' in sys.modules, code, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "False 1"
