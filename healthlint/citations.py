@@ -58,8 +58,13 @@ NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
 INTERNAL_REFERENCE = re.compile(
     r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.IGNORECASE
 )
+DOI = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+"""A DOI, with the label or resolver address written before it. What ``_dois`` finds."""
+DOI_NUMBER = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+DOI_LABEL = re.compile(r"doi:", re.IGNORECASE)
+DOI_RESOLVERS = [(len(address), re.compile(re.escape(address), re.IGNORECASE)) for address in
+                 ("https://dx.doi.org/", "http://dx.doi.org/", "https://doi.org/", "http://doi.org/")]
 PATTERNS = {
-    "doi": re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE),
     "pmid": re.compile(r"\bPMID:?\s*\d{6,9}\b"),
     "pmcid": re.compile(r"\bPMC\d{5,9}\b"),
     "trial": re.compile(r"\b(?:NCT\d{8}|ISRCTN\d{8}|EudraCT\s*\d{4}-\d{6}-\d{2})\b"),
@@ -82,7 +87,7 @@ PATTERNS = {
 # Literal text without which a pattern cannot match (as it is spelled there: these
 # patterns are case-sensitive, and "10." has no case). Most articles hold no PMID or
 # trial number, and skip those scans.
-MUST_CONTAIN = {"doi": ("10.",), "pmid": ("PMID",), "pmcid": ("PMC",), "trial": ("NCT", "ISRCTN", "EudraCT"),
+MUST_CONTAIN = {"pmid": ("PMID",), "pmcid": ("PMC",), "trial": ("NCT", "ISRCTN", "EudraCT"),
                 "guideline": ("NICE", "SIGN"), "health-body": (".gov", ".nhs.uk", "nice.org.uk", "who.int", "europa.eu", ".gc.ca")}
 # Every match of the journal pattern starts with one of these (``_journal_mentions``).
 JOURNAL_VERBS = ("published", "reported", "appeared", "appearing", "appears")
@@ -114,6 +119,8 @@ def find_citations(doc: Document) -> Citations:
         numbers = _numbers(m.group(1))
         cite = Citation(m.start(), m.end(), "marker", m.group(1))
         (found if numbers and numbers <= references else unresolved).append(cite)
+    if "10." in doc.text:
+        found.extend(Citation(start, end, "doi", doc.text[start:end]) for start, end in _dois(doc.text))
     for kind, pattern in PATTERNS.items():
         literals = MUST_CONTAIN.get(kind)
         if literals and not any(literal in doc.text for literal in literals):
@@ -125,6 +132,48 @@ def find_citations(doc: Document) -> Citations:
     ranges = [(entries[0].start, entries[-1].end) for entries in _reference_lists(doc) if entries]
     inside = [u for u in unresolved if any(a <= u.start < b for a, b in ranges)]
     return Citations(found, [u for u in unresolved if u not in inside], ranges)
+
+
+def _dois(text: str) -> Iterator[tuple[int, int]]:
+    """The spans ``DOI.finditer`` gives, found from the number ("10.1000/xyz") back.
+
+    ``DOI`` may begin with a label or an address, so the engine tries it at every
+    character of the article, which was a quarter of finding the citations. The number is
+    a literal, found at once; the label or address is then looked for just before it, as
+    the scan would have found it: the match starts where the earliest of them begins,
+    never inside the previous match, and at a word boundary.
+    """
+    pos = 0
+    while (number := DOI_NUMBER.search(text, pos)) is not None:
+        at, end = number.start(), number.end()
+        start = _doi_prefix(text, at, pos)
+        if start is None:
+            pos = at + 1  # no match here; one may still begin inside this number
+            continue
+        yield start, end
+        pos = end
+
+
+def _doi_prefix(text: str, at: int, earliest: int) -> int | None:
+    """Where a DOI whose number starts at ``at`` begins: at its resolver address or its
+    ``doi:`` label, else at the number itself; None where none of them has a word
+    boundary before it. Nothing before ``earliest`` (the end of the previous match) counts."""
+    for length, address in DOI_RESOLVERS:
+        start = at - length
+        if start >= earliest and address.fullmatch(text, start, at) and _boundary_before(text, start):
+            return start
+    label_end = at
+    while label_end > earliest and text[label_end - 1].isspace():  # the label's \s*
+        label_end -= 1
+    start = label_end - len("doi:")
+    if start >= earliest and DOI_LABEL.fullmatch(text, start, label_end) and _boundary_before(text, start):
+        return start
+    return at if _boundary_before(text, at) else None
+
+
+def _boundary_before(text: str, at: int) -> bool:
+    """``\\b`` before a word character at ``at``: no word character before it."""
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 def _link_cites(target: str) -> bool:

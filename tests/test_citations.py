@@ -1,0 +1,32 @@
+"""Citations: a DOI is found where the scan of the whole DOI pattern would find it."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from healthlint.citations import DOI, _dois, find_citations
+from healthlint.documents import parse_document
+
+FRAGMENTS = [
+    "10.1000/xyz", "10.12345/a.b-c", "10.123/short", "10.1234567890/long", "doi:", "DOI:", "doi", "Doi: ",
+    "https://doi.org/", "http://dx.doi.org/", "HTTPS://DX.DOI.ORG/", "https://doi.org", "x", "_", "é", "1",
+    " ", "  ", "\n", "\t", "\u00a0", '"', "<", ">", "(", ")", "/", ".", ":", "see ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=14).map("".join))
+@example("x10.1000/10.2000/b")
+@example("10.1/abcdoi: 10.2000/x")
+@example("10.1000/a<doi:10.2000/x")
+@example("xdoi:10.1000/a")
+@example("doi:  \n 10.1000/a https://dx.doi.org/10.5555/b")
+def test_dois_are_the_spans_the_whole_pattern_finds(text):
+    assert list(_dois(text)) == [m.span() for m in DOI.finditer(text)]
+
+
+def test_a_doi_is_a_citation_with_its_label_or_address():
+    text = "Zinc shortens colds (doi: 10.1000/abc). See https://doi.org/10.5555/xyz too.\n"
+    doi = [c for c in find_citations(parse_document("a.txt", text)).found if c.kind == "doi"]
+    assert [c.target for c in doi] == ["doi: 10.1000/abc).", "https://doi.org/10.5555/xyz"]
