@@ -137,12 +137,14 @@ class CommandFailed(RuntimeError):
     pass
 
 
-def run_process(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1), sample_tree: bool = False) -> Run:
+def run_process(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1), sample_tree: bool = False,
+                env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` to completion with output discarded; measure it."""
     with tempfile.TemporaryFile() as err:
         busy0, steal0 = _cpu_jiffies()
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                env=env)
         sampler = TreeSampler(proc.pid) if sample_tree else None
         if sampler:
             sampler.start()
@@ -200,6 +202,8 @@ class Spec:
     files: int = 1
     sample_tree: bool = False
     before: Callable[[], None] | None = None  # run before every timed run (not timed)
+    prepare: Callable[[], None] | None = None  # run once, before the first run (not timed)
+    env: dict[str, str] | None = None  # the environment of its runs, when not this one's
     ok: tuple[int, ...] = (0, 1)
     results: list[Run] = field(default_factory=list)
     error: str | None = None
@@ -262,12 +266,21 @@ def run_rounds(specs: list[Spec], cwd: Path, quiet_wait: float, log: Callable[[s
 def run_latency(specs: list[Spec], cwd: Path, warmup: int, log: Callable[[str], None]) -> None:
     """Interleave single-file runs: warm-ups first, then one run of each spec per iteration."""
     specs = [s for s in specs if s.runs > 0]
+    for spec in specs:
+        if spec.prepare:
+            try:
+                spec.prepare()
+            except (CommandFailed, OSError) as exc:
+                spec.error = str(exc)
+                log(f"  {spec.label}: FAILED: {exc}")
     for _ in range(warmup):
         for spec in specs:
+            if spec.error:
+                continue
             try:
                 if spec.before:
                     spec.before()
-                run_process(spec.cmd, cwd, spec.ok)
+                run_process(spec.cmd, cwd, spec.ok, env=spec.env)
             except (CommandFailed, OSError) as exc:
                 spec.error = str(exc)
     rounds = max((s.runs for s in specs), default=0)
@@ -278,7 +291,7 @@ def run_latency(specs: list[Spec], cwd: Path, warmup: int, log: Callable[[str], 
             try:
                 if spec.before:
                     spec.before()
-                spec.results.append(run_process(spec.cmd, cwd, spec.ok))
+                spec.results.append(run_process(spec.cmd, cwd, spec.ok, env=spec.env))
             except (CommandFailed, OSError) as exc:
                 spec.error = str(exc)
                 log(f"  {spec.label}: FAILED: {exc}")
@@ -526,6 +539,8 @@ def build(args: argparse.Namespace, plan: Plan, log: Callable[[str], None]) -> t
         latency.append(Spec("lat_commit", "healthlint check, three 5 KB .md just edited, default jobs",
                             [*cached, *(str(p.relative_to(CACHE)) for p in commit)], "latency",
                             plan.latency_runs, 3 * one_mb, before=edit_commit))
+        if "server" not in skip and "server" in tool_output([*hl, "--help"]):
+            latency.append(served_spec(hl, cached, text, plan, one_mb, notes))
     if "rules" not in skip:
         latency.append(Spec("lat_check_rules", f"healthlint check, 5 KB .md, {plan.rule_factor}x rules",
                             [*nocache, "--rules", str(rules_dir.relative_to(CACHE)), one], "latency",
@@ -537,6 +552,45 @@ def build(args: argparse.Namespace, plan: Plan, log: Callable[[str], None]) -> t
     if "latency" in skip:
         latency = []
     return specs, latency, notes
+
+
+def served_spec(hl: list[str], cached: list[str], text: str, plan: Plan, one_mb: float, notes: dict) -> Spec:
+    """The pre-commit case with ``HEALTHLINT_SERVER=1``: a just-edited file, run by the
+    resident server. The server gets a folder of its own (a socket's path must be short),
+    is started before the warm-up runs, and is stopped by ``stop_servers``."""
+    folder = tempfile.mkdtemp(prefix="hlbench-", dir="/tmp")
+    env = {**os.environ, "HEALTHLINT_SERVER": "1", "HEALTHLINT_SERVER_DIR": folder}
+    edited = CACHE / "corpus" / "single-5k-served.md"
+    counter = [0]
+
+    def edit() -> None:
+        counter[0] += 1
+        edited.write_text(f"{text}\n<!-- served edit {counter[0]} -->\n", encoding="utf-8")
+
+    def start() -> None:
+        edit()
+        run_process([*cached, str(edited.relative_to(CACHE))], CACHE, env=env)  # finds none: starts one
+        deadline = time.monotonic() + 120
+        while subprocess.run([*hl, "server", "status"], env=env, capture_output=True, check=False).returncode:
+            if time.monotonic() > deadline:
+                raise CommandFailed("the resident server did not start within 120 s")
+            time.sleep(0.2)
+
+    SERVERS.append(env)
+    notes["server"] = {"folder": folder}
+    return Spec("lat_served", "healthlint check, 5 KB .md just edited, HEALTHLINT_SERVER=1",
+                [*cached, str(edited.relative_to(CACHE))], "latency", plan.latency_runs, one_mb,
+                before=edit, prepare=start, env=env)
+
+
+SERVERS: list[dict[str, str]] = []
+"""The environments of the resident servers started, for ``stop_servers``."""
+
+
+def stop_servers(hl: list[str]) -> None:
+    for env in SERVERS:
+        subprocess.run([*hl, "server", "stop"], env=env, capture_output=True, check=False)
+        shutil.rmtree(env["HEALTHLINT_SERVER_DIR"], ignore_errors=True)
 
 
 def ratio(a: dict, b: dict, key: str = "median_s") -> float | None:
@@ -603,6 +657,12 @@ def ratios(specs: dict[str, Spec], res: dict[str, dict]) -> dict:
     if g("lat_commit") and g("lat_check_cached_rules"):
         add("commit_over_one_file", "three just-edited files, default jobs / one just-edited file (one file's start-up shared)",
             ratio(res["lat_commit"], res["lat_check_cached_rules"]))
+    if g("lat_served") and g("lat_proselint"):
+        add("latency_served_vs_proselint", "healthlint 5 KB latency, HEALTHLINT_SERVER=1 / proselint latency",
+            ratio(res["lat_served"], res["lat_proselint"]))
+    if g("lat_served") and g("lat_check_cached_rules"):
+        add("latency_served_speedup", "just-edited 5 KB latency without the server / with it",
+            ratio(res["lat_check_cached_rules"], res["lat_served"]))
     if g("lat_check") and g("lat_version"):
         add("startup_share", "healthlint --version latency / check latency on 5 KB (share of fixed cost)",
             ratio(res["lat_version"], res["lat_check"]))
@@ -687,7 +747,7 @@ def main() -> int:
     ap.add_argument("--latency-runs", type=int, help="timed single-file runs (full 20, quick 6)")
     ap.add_argument("--files", type=int, help="Markdown corpus size in files (full 2000, quick 160)")
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["proselint", "rules", "scaling", "formats", "cache", "latency", "jobs2"],
+                    choices=["proselint", "rules", "scaling", "formats", "cache", "latency", "jobs2", "server"],
                     help="leave out a part (repeatable)")
     ap.add_argument("--healthlint", help="command to benchmark instead of the healthlint beside this Python")
     ap.add_argument("--proselint-version", default=PROSELINT_VERSION)
@@ -727,7 +787,10 @@ def main() -> int:
     run_rounds(specs, CACHE, args.quiet_wait, log)
     if latency:
         log(f"Latency: {plan.latency_warmup} warm-up and {plan.latency_runs} timed runs of each, interleaved")
-        run_latency(latency, CACHE, plan.latency_warmup, log)
+        try:
+            run_latency(latency, CACHE, plan.latency_warmup, log)
+        finally:
+            stop_servers(healthlint_command(args.healthlint))
     info["loadavg_end"] = os.getloadavg()
     info["duration_s"] = round(time.monotonic() - started, 1)
     all_specs = {s.key: s for s in [*specs, *latency]}

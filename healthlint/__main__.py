@@ -1,4 +1,4 @@
-from healthlint.cli import run
+from healthlint.launch import run
 
 if __name__ == "__main__":
     run()

@@ -19,35 +19,13 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from healthlint import __version__
+from healthlint.digest import sha256 as _sha256
 
 CACHE_DIR_NAME = ".healthlint_cache"
 FORMAT = "1"
-
-
-def _sha256(data: bytes = b"") -> Any:
-    """A SHA-256 hasher (``hashlib.sha256``'s digests)."""
-    return _sha256_type()(data)
-
-
-@cache
-def _sha256_type() -> Any:
-    """SHA-256 from CPython's built-in module.
-
-    ``import hashlib`` loads OpenSSL first, a few milliseconds of every pre-commit run;
-    the built-in module (``_sha256`` up to Python 3.11, ``_sha2`` after) gives the same
-    digests. hashlib stays the fallback for other Pythons.
-    """
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]
-    except ImportError:
-        try:
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
-        except ImportError:
-            from hashlib import sha256
-    return sha256
 
 
 def cache_dir() -> Path:
@@ -137,30 +115,54 @@ def key_of(*parts: object) -> str:
 
 
 class DiskCache:
-    """Pickled values in files named by their key, under one folder."""
+    """Pickled values in files named by their key, under one folder.
 
-    def __init__(self, root: Path, kind: str, enabled: bool = True) -> None:
+    In the resident server (``healthlint.server``), which sets ``remembered`` to a dict,
+    a store that may ``remember`` also keeps what it reads or writes in memory, under the
+    key alone: keys are digests of the content that made the value, so the same key means
+    the same value in any cache folder. The server reads the compiled rules once, and each
+    of its runs, a fork, finds them there instead of unpickling them again. Other processes
+    keep nothing: a test run builds hundreds of rule sets.
+    """
+
+    remembered: ClassVar[dict[tuple[str, str], Any] | None] = None
+
+    def __init__(self, root: Path, kind: str, enabled: bool = True, remember: bool = False) -> None:
         self.root = root / kind
+        self.kind = kind
         self.enabled = enabled
+        self.remember = remember and enabled
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / key
 
     def has(self, key: str) -> bool:
-        return self.enabled and self.path(key).is_file()
+        return self.enabled and (self._remembers(key) or self.path(key).is_file())
+
+    def _remembers(self, key: str) -> bool:
+        return self.remember and self.remembered is not None and (self.kind, key) in self.remembered
 
     def get(self, key: str) -> Any | None:
         if not self.enabled:
             return None
+        if self._remembers(key):
+            return self.remembered[self.kind, key]  # type: ignore[index]
         try:
             with open(self.path(key), "rb") as handle:
-                return pickle.load(handle)
+                value = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return None
+        self._keep(key, value)
+        return value
+
+    def _keep(self, key: str, value: Any) -> None:
+        if self.remember and self.remembered is not None:
+            self.remembered[self.kind, key] = value
 
     def put(self, key: str, value: Any) -> None:
         if not self.enabled:
             return
+        self._keep(key, value)
         target = self.path(key)
         folder = target.parent
         # Named by process, not by ``tempfile``: importing it costs a pre-commit run on one
@@ -198,7 +200,7 @@ def cached_rules(folders: list[Path], enabled: bool = True) -> list:
     """``load_rules(folders)``, from the cache when no rule or lexicon file changed."""
     from healthlint.ruleset import load_rules
 
-    store = DiskCache(cache_dir(), "rules", enabled)
+    store = DiskCache(cache_dir(), "rules", enabled, remember=True)
     return store.get_or_build(folders_key(folders) if enabled else "", lambda: load_rules(folders))
 
 
@@ -213,7 +215,7 @@ def linter_for(rules: list, selection: object, enabled: bool = True) -> CachedLi
     files = sorted((lexicons.builtin_rules_dir() / "lexicons").glob("*.yaml"))
     key = key_of(FORMAT, engine_version(), regex_identity(), sys.version, repr(rules), repr(selection),
                  *(p.read_bytes() for p in files))
-    linter = CachedLinter(key, DiskCache(cache_dir(), "linters", enabled), lambda: _build_linter(rules, selection))
+    linter = CachedLinter(key, DiskCache(cache_dir(), "linters", enabled, remember=True), lambda: _build_linter(rules, selection))
     if not linter.in_cache():
         linter.compiled()  # now, so that a rule that cannot compile stops the run before any file
     return linter

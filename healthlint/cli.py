@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. HL101")
     explain.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
 
+    server = command("server", help="the resident server that speeds up repeated runs (HEALTHLINT_SERVER=1)")
+    server.add_argument("action", choices=("status", "stop"), help="status: is one running; stop: end it")
+
     test = command("test", help="check annotated fixture files (ruleid: / ok: comments)")
     test.add_argument("paths", nargs="+", metavar="PATH", help="fixture files or folders")
     test.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
@@ -138,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from healthlint.commands.explain import run_explain
 
             return run_explain(args)
+        if args.command == "server":
+            from healthlint.commands.server import run_server
+
+            return run_server(args)
         from healthlint.commands.test import run_test
 
         return run_test(args)
@@ -198,21 +205,28 @@ def extra_rule_folders(extra: list[str]) -> list[Path]:
 
 
 def run() -> None:
-    """The ``healthlint`` command: ``main()``, then leave without the interpreter's clean-up.
+    """The ``healthlint`` command run in this process: ``main()``, then ``finish``, then
+    leave without the interpreter's clean-up.
 
     At exit, CPython frees every object one by one: the compiled rule pack is tens of
     thousands of them, about 14 ms, a tenth of a pre-commit run on one file. Nothing is
     left to do by then: reports and cache files are written and closed, and a process pool
-    has been shut down. So the standard streams are flushed and the process ends at once,
-    as mypy ends its runs. A reader that went away makes the flush fail: exit 1, as ``main``
-    does for a closed pipe; a full disk behind a redirection is an error, exit 2.
+    has been shut down. So the process ends at once, as mypy ends its runs.
 
     Start-up creates objects by the ten thousand (modules, the unpickled rule pack), and
     the collector, run every 700 of them, finds no garbage in them: collecting every
     10,000 saves a run on one file about 4 ms and bounds what cycles could hold to a few MB.
     """
     gc.set_threshold(10_000, 10, 10)
-    code = main()
+    os._exit(finish(main()))
+
+
+def finish(code: int) -> int:
+    """Flush the standard streams after ``main`` returned ``code``; the exit code to use.
+
+    A reader that went away makes the flush fail: exit 1, as ``main`` does for a closed
+    pipe; a full disk behind a redirection is an error, exit 2.
+    """
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -226,7 +240,7 @@ def run() -> None:
         sys.stderr.flush()
     except OSError:
         pass  # nowhere left to say so
-    os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

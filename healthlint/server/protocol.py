@@ -1,0 +1,95 @@
+"""What the command and the resident server say to each other over the socket.
+
+The command sends one message: a length, then a ``marshal``-ed dict, with its standard
+streams attached as file descriptors. ``marshal`` rather than JSON because importing
+``json`` would cost every run a few milliseconds, and both ends run the same interpreter
+(the socket's name says which). A run is answered with the process id of the fork that
+runs it, then, when it is done, its exit code in one byte; a control request (``status``,
+``stop``) with one message back.
+
+Only C modules are imported here (``_socket``, not ``socket``, which imports ``enum``
+and ``selectors``: several milliseconds of a run that takes tens).
+"""
+
+from __future__ import annotations
+
+import _socket
+import _struct
+import marshal
+
+HEADER = 4
+MAX_MESSAGE = 64 * 1024 * 1024
+STREAMS = 3  # standard input, output and error
+
+
+def connect(path: str) -> _socket.socket:
+    """A connection to the Unix socket at ``path`` (``OSError`` if nobody listens)."""
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def send(conn: _socket.socket, message: dict[str, object], fds: list[int] | None = None) -> None:
+    payload = marshal.dumps(message)
+    data = len(payload).to_bytes(HEADER, "big") + payload
+    if fds:
+        sent = conn.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _struct.pack(f"{len(fds)}i", *fds))])
+    else:
+        sent = conn.send(data)
+    conn.sendall(data[sent:])
+
+
+def receive(conn: _socket.socket) -> tuple[dict[str, object], list[int]] | None:
+    """A message and the descriptors that came with it; None if the peer sent no whole message."""
+    data, fds = _receive_with_fds(conn, 65536)
+    rest = read_exactly(conn, max(0, HEADER - len(data)))
+    if rest is None:
+        return _closing(fds)
+    data += rest
+    length = int.from_bytes(data[:HEADER], "big")
+    if length > MAX_MESSAGE:
+        return _closing(fds)
+    rest = read_exactly(conn, max(0, HEADER + length - len(data)))
+    if rest is None:
+        return _closing(fds)
+    try:
+        message = marshal.loads(data[HEADER:] + rest)
+    except (EOFError, ValueError, TypeError):
+        return _closing(fds)
+    return (message, fds) if isinstance(message, dict) else _closing(fds)
+
+
+def _receive_with_fds(conn: _socket.socket, size: int) -> tuple[bytes, list[int]]:
+    """``socket.recv_fds``: the first bytes, and the descriptors sent with them."""
+    width = _struct.calcsize("i")
+    data, ancillary, _flags, _address = conn.recvmsg(size, _socket.CMSG_LEN(STREAMS * width))
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+            count = len(payload) // width
+            fds.extend(_struct.unpack(f"{count}i", payload[: count * width]))
+    return data, fds
+
+
+def _closing(fds: list[int]) -> None:
+    """Close descriptors that came with a message that will not be acted on."""
+    import os
+
+    for fd in fds:
+        os.close(fd)
+
+
+def read_exactly(conn: _socket.socket, size: int) -> bytes | None:
+    """``size`` bytes from ``conn``, or None if it closes first."""
+    chunks = []
+    while size > 0:
+        chunk = conn.recv(size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
