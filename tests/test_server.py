@@ -182,3 +182,22 @@ def test_a_served_run_encodes_its_output_as_the_callers_streams_do(server, tmp_p
     served = server.run("check", str(article), env=caller)
     assert "\\xe9" in served.stdout
     assert_same_run(served, server.run("check", str(article), env=caller, served=False))
+
+
+def test_a_message_sent_whole_is_not_followed_by_an_empty_send():
+    """An empty send to a peer that has read the message and closed fails (EPIPE): the
+    server would think the spare never got a run it is already running, and run it twice."""
+    from healthlint.server import protocol
+
+    class Peer:
+        def sendmsg(self, buffers, ancillary):
+            return sum(len(b) for b in buffers)
+
+        def send(self, data):
+            return len(data)
+
+        def sendall(self, data):
+            raise BrokenPipeError
+
+    protocol.send(Peer(), {"argv": ["check"]}, [0, 1, 2])
+    protocol.send(Peer(), {"control": "status"})

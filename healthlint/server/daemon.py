@@ -12,12 +12,14 @@ import gc
 import html
 import io
 import os
+import select
 import signal
 import socket
 import struct
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 from healthlint.server import IDLE_SECONDS, protocol
@@ -28,6 +30,8 @@ Vitamin D cures colds, a 2021 study found. Talk to your doctor before you start.
 """
 POLL_SECONDS = 5.0
 """How often the server wakes to see whether it has been idle long enough, or replaced."""
+SPARE_WAIT = 0.2
+"""How long a new spare waits for a run before it warms its own pages (``Spare``)."""
 
 
 def serve(path: str) -> None:
@@ -38,14 +42,14 @@ def serve(path: str) -> None:
     DiskCache.remembered = {}
     gc.set_threshold(10_000, 10, 10)  # as the command sets it (``cli.run``)
     warm_up()
-    gc.freeze()  # the warm objects are never garbage: forks need not scan them, nor copy their pages
+    gc.freeze()  # the warm objects are never garbage: forks need not scan them
     idle = _idle_seconds()
     listener, inode = _listen(path, min(POLL_SECONDS, idle))
-    started = time.time()
-    served = 0
+    state = {"pid": os.getpid(), "served": 0, "started": time.time()}
     last = time.monotonic()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    spare = Spare.fork(listener)
     try:
         while time.monotonic() - last < idle and _still_ours(path, inode):
             try:
@@ -54,35 +58,111 @@ def serve(path: str) -> None:
                 continue
             last = time.monotonic()
             with conn:
-                conn.settimeout(POLL_SECONDS)
-                if not _same_user(conn):
-                    continue
-                try:
-                    received = protocol.receive(conn)
-                except (OSError, ValueError, EOFError, TypeError):
-                    continue
-                if received is None:
-                    continue
-                message, fds = received
-                control = message.get("control")
-                try:
-                    if control == "status":
-                        protocol.send(conn, {"pid": os.getpid(), "served": served, "started": started})
-                    elif control == "stop":
-                        _retire(path, inode)  # first, so that the next run finds no server
-                        protocol.send(conn, {"pid": os.getpid()})
-                        break
-                    elif control is None and len(fds) == protocol.STREAMS:
-                        served += 1
-                        _fork_run(conn, listener, message, fds)
-                except OSError:
-                    pass  # the client went away, or no process could be made: it runs the command itself
-                finally:
-                    for fd in fds:
-                        os.close(fd)
+                answer = _answer(conn, listener, spare, state, lambda: _retire(path, inode))
+            if answer == "stop":
+                break
+            if answer == "ran":
+                # Forked only now: no descriptor of the run just handed over is open here,
+                # so the new spare cannot keep the caller's pipes open.
+                spare = Spare.fork(listener)
     finally:
         listener.close()
+        if spare is not None:
+            spare.channel.close()  # the spare sees the end of its channel, and ends
         _retire(path, inode)
+
+
+def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, state: dict,
+            retire: Callable[[], None]) -> str | None:
+    """Read one request and answer it: "ran" when a run was started, "stop" when asked to
+    (after ``retire`` removed the socket, so that the next run finds no server)."""
+    conn.settimeout(POLL_SECONDS)
+    try:
+        if not _same_user(conn):
+            return None
+        received = protocol.receive(conn)
+    except OSError:
+        return None
+    if received is None:
+        return None
+    message, fds = received
+    try:
+        control = message.get("control")
+        if control == "status":
+            protocol.send(conn, state)
+        elif control == "stop":
+            retire()
+            protocol.send(conn, {"pid": state["pid"]})
+            return "stop"
+        elif control is None and len(fds) == protocol.STREAMS:
+            state["served"] += 1
+            if spare is None or not spare.take(conn, message, fds):
+                _fork_run(conn, listener, message, fds)
+            return "ran"
+    except OSError:
+        pass  # the client went away, or no process could be made: it runs the command itself
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return None
+
+
+class Spare:
+    """The fork that will run the next command, made ahead of time.
+
+    A fork shares the server's memory until it writes to it, and CPython writes to every
+    object it touches (reference counts): a fresh fork spends a fifth of a one-file run
+    copying pages. A spare pays most of that before it is needed, by checking the small
+    warm-up article (about 30 ms; the runs it then does take a third less time) once it
+    has waited ``SPARE_WAIT`` for a run, so as not to compete with the run just started.
+    It then waits on its channel for a run: the request and the caller's connection and
+    streams, passed on by the server.
+    """
+
+    def __init__(self, pid: int, channel: socket.socket) -> None:
+        self.pid = pid
+        self.channel = channel
+
+    @classmethod
+    def fork(cls, listener: socket.socket) -> Spare | None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            return None
+        if pid == 0:
+            try:
+                ours.close()
+                listener.close()
+                _wait_as_spare(theirs)
+            finally:
+                os._exit(2)
+        theirs.close()
+        return cls(pid, ours)
+
+    def take(self, conn: socket.socket, message: dict[str, Any], fds: list[int]) -> bool:
+        """Hand the run over; False if the spare is gone (the server then forks anew)."""
+        try:
+            protocol.send(self.channel, message, [conn.fileno(), *fds])
+            return True
+        except OSError:
+            return False
+        finally:
+            self.channel.close()
+
+
+def _wait_as_spare(channel: socket.socket) -> None:
+    _reset_signals()
+    if not select.select([channel], [], [], SPARE_WAIT)[0]:
+        _check_quietly_in_new_folder({"sample.md": SAMPLE})
+    received = protocol.receive(channel, 1 + protocol.STREAMS)
+    channel.close()
+    if received is None or len(received[1]) != 1 + protocol.STREAMS:
+        return
+    message, (conn_fd, *fds) = received
+    _run_forked(socket.socket(fileno=conn_fd), message, fds)
 
 
 def warm_up() -> None:
@@ -103,17 +183,22 @@ def warm_up() -> None:
 
     for module in pkgutil.iter_modules(reporters.__path__):
         importlib.import_module(f"healthlint.reporters.{module.name}")
+    _check_quietly_in_new_folder({"sample.md": SAMPLE})
+    rules = [value for (kind, _), value in (DiskCache.remembered or {}).items() if kind == "rules"]
+    examples = [text for pack in rules for rule in pack for texts in rule.examples.values() for text in texts]
+    _check_quietly_in_new_folder({"examples.md": "\n\n".join(examples),
+                                  "examples.html": "".join(f"<p>{html.escape(text)}</p>\n" for text in examples),
+                                  "examples.txt": "\n\n".join(examples)})
+
+
+def _check_quietly_in_new_folder(files: dict[str, str]) -> None:
+    """``healthlint check`` of ``files``, written into a new folder, with a cache of its own
+    there; the folder is removed after."""
     with tempfile.TemporaryDirectory(prefix="healthlint-warm-up-") as folder:
-        _check_quietly(folder, {"sample.md": SAMPLE})
-        rules = [value for (kind, _), value in (DiskCache.remembered or {}).items() if kind == "rules"]
-        examples = [text for pack in rules for rule in pack for texts in rule.examples.values() for text in texts]
-        _check_quietly(folder, {"examples.md": "\n\n".join(examples),
-                                "examples.html": "".join(f"<p>{html.escape(text)}</p>\n" for text in examples),
-                                "examples.txt": "\n\n".join(examples)})
+        _check_quietly(folder, files)
 
 
 def _check_quietly(folder: str, files: dict[str, str]) -> None:
-    """``healthlint check`` of ``files``, written into ``folder``, with a cache of its own there."""
     from healthlint import cli
 
     paths = []
@@ -176,15 +261,29 @@ def _idle_seconds() -> float:
 
 
 def _fork_run(conn: socket.socket, listener: socket.socket, message: dict[str, Any], fds: list[int]) -> None:
-    """Run the command in a fork; the server goes back to listening at once."""
+    """Run the command in a new fork, when no spare could take it."""
     if os.fork() != 0:
         return
-    code = 2
     try:
         listener.close()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the run's own children are waited for
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _reset_signals()
+        _run_forked(conn, message, fds)
+    finally:
+        os._exit(2)
+
+
+def _reset_signals() -> None:
+    """A run's signals are those of a run of the command."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a run's own children are waited for
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _run_forked(conn: socket.socket, message: dict[str, Any], fds: list[int]) -> None:
+    """In a fork: become the caller, say which process runs the command, run it, send its
+    exit code, and end."""
+    code = 2
+    try:
         _take_over(message, fds)
         conn.settimeout(None)
         conn.sendall(os.getpid().to_bytes(4, "big"))

@@ -40,12 +40,14 @@ def send(conn: _socket.socket, message: dict[str, object], fds: list[int] | None
         sent = conn.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _struct.pack(f"{len(fds)}i", *fds))])
     else:
         sent = conn.send(data)
-    conn.sendall(data[sent:])
+    if sent < len(data):  # never an empty send: to a peer that has read all and closed, it fails
+        conn.sendall(data[sent:])
 
 
-def receive(conn: _socket.socket) -> tuple[dict[str, object], list[int]] | None:
-    """A message and the descriptors that came with it; None if the peer sent no whole message."""
-    data, fds = _receive_with_fds(conn, 65536)
+def receive(conn: _socket.socket, most_fds: int = STREAMS) -> tuple[dict[str, object], list[int]] | None:
+    """A message and the descriptors that came with it (up to ``most_fds``); None if the
+    peer sent no whole message."""
+    data, fds = _receive_with_fds(conn, 65536, most_fds)
     rest = read_exactly(conn, max(0, HEADER - len(data)))
     if rest is None:
         return _closing(fds)
@@ -63,10 +65,10 @@ def receive(conn: _socket.socket) -> tuple[dict[str, object], list[int]] | None:
     return (message, fds) if isinstance(message, dict) else _closing(fds)
 
 
-def _receive_with_fds(conn: _socket.socket, size: int) -> tuple[bytes, list[int]]:
+def _receive_with_fds(conn: _socket.socket, size: int, most_fds: int) -> tuple[bytes, list[int]]:
     """``socket.recv_fds``: the first bytes, and the descriptors sent with them."""
     width = _struct.calcsize("i")
-    data, ancillary, _flags, _address = conn.recvmsg(size, _socket.CMSG_LEN(STREAMS * width))
+    data, ancillary, _flags, _address = conn.recvmsg(size, _socket.CMSG_LEN(most_fds * width))
     fds: list[int] = []
     for level, kind, payload in ancillary:
         if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
