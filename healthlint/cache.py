@@ -137,7 +137,7 @@ class DiskCache:
         return self.root / key[:2] / key
 
     def has(self, key: str) -> bool:
-        return self.enabled and (self._remembers(key) or self.path(key).is_file())
+        return self.enabled and self.path(key).is_file()
 
     def _remembers(self, key: str) -> bool:
         return self.remember and self.remembered is not None and (self.kind, key) in self.remembered
@@ -146,7 +146,10 @@ class DiskCache:
         if not self.enabled:
             return None
         if self._remembers(key):
-            return self.remembered[self.kind, key]  # type: ignore[index]
+            value = self.remembered[self.kind, key]  # type: ignore[index]
+            if not self.path(key).is_file():
+                self._write(key, value)  # a run without the server would have: the same files
+            return value
         try:
             with open(self.path(key), "rb") as handle:
                 value = pickle.load(handle)
@@ -163,6 +166,9 @@ class DiskCache:
         if not self.enabled:
             return
         self._keep(key, value)
+        self._write(key, value)
+
+    def _write(self, key: str, value: Any) -> None:
         target = self.path(key)
         folder = target.parent
         # Named by process, not by ``tempfile``: importing it costs a pre-commit run on one

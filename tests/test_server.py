@@ -201,3 +201,97 @@ def test_a_message_sent_whole_is_not_followed_by_an_empty_send():
 
     protocol.send(Peer(), {"argv": ["check"]}, [0, 1, 2])
     protocol.send(Peer(), {"control": "status"})
+
+
+def test_a_client_that_stalls_mid_message_leaves_no_copy_of_its_pipes_in_the_server(server):
+    import socket as sockets
+
+    server.start()
+    reader, writer = os.pipe()
+    conn = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    conn.connect(str(server.socket()))
+    sockets.send_fds(conn, [b"\0\0"], [writer])  # half a header, with a stream
+    os.close(writer)
+    time.sleep(3)  # past the server's wait for the rest
+    conn.close()
+    os.set_blocking(reader, False)
+    deadline = time.monotonic() + 10
+    while True:  # end of file once no process holds the writing end
+        try:
+            assert os.read(reader, 1) == b""
+            break
+        except BlockingIOError:
+            assert time.monotonic() < deadline, "the server still holds the client's pipe"
+            time.sleep(0.1)
+    os.close(reader)
+    assert server.run("check", str(ARTICLE)).returncode == 1  # and it still serves
+
+
+def test_a_stopped_server_does_not_keep_the_run_waiting(server):
+    server.start()
+    pid = int(server.run("server", "status", served=False).stdout.split()[1])
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        served = server.run("check", str(ARTICLE))
+        assert time.monotonic() - started < 60
+        assert_same_run(served, server.run("check", str(ARTICLE), served=False))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def test_a_run_ends_when_its_caller_is_killed(server, tmp_path):
+    server.start()
+    report = tmp_path / "report.txt"
+    env = {**server.env, "HEALTHLINT_SERVER": "1"}
+    client = subprocess.Popen([sys.executable, "-m", "healthlint", "check", "-", "--output", str(report)],
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 30
+    while server.served_count() == 0:  # the run is waiting for standard input, in the server
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    client.kill()
+    client.wait()
+    time.sleep(1)
+    try:
+        client.stdin.write(ARTICLE.read_bytes())  # a run still alive would now lint it
+        client.stdin.close()
+    except BrokenPipeError:
+        pass  # nobody reads standard input any more: the run has ended
+    time.sleep(2)
+    assert not report.exists()
+
+
+def test_served_and_local_runs_write_the_same_cache_files(server, tmp_path):
+    server.start()
+    written = []
+    for served in (True, False):
+        cache = tmp_path / f"cache-{served}"
+        assert server.run("check", str(ARTICLE), served=served, env={"HEALTHLINT_CACHE_DIR": str(cache)}).returncode == 1
+        written.append(sorted(str(p.relative_to(cache)) for p in cache.rglob("*")))
+    assert written[0] == written[1]
+
+
+def test_an_unbuffered_caller_gets_an_unbuffered_run(server):
+    server.start()
+    runs = []
+    for served in (True, False):
+        environment = {**server.env, "PYTHONUNBUFFERED": "1"}
+        if served:
+            environment["HEALTHLINT_SERVER"] = "1"
+        with open("/dev/full", "w") as full:
+            runs.append(subprocess.run([sys.executable, "-m", "healthlint", "check", str(ARTICLE)], stdout=full,
+                                       stderr=subprocess.PIPE, text=True, env=environment, timeout=120, check=False))
+    assert (runs[0].returncode, runs[0].stderr) == (runs[1].returncode, runs[1].stderr)
+
+
+def test_only_one_server_starts_for_an_installation(tmp_path):
+    from healthlint.server import daemon
+
+    path = str(tmp_path / "x.sock")
+    assert daemon._only_server(path)
+    try:
+        assert not daemon._only_server(path)  # a second server, started at the same time, ends
+    finally:
+        os.close(daemon._lock_fd)
+        daemon._lock_fd = None

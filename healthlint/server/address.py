@@ -18,7 +18,7 @@ from healthlint.digest import sha256
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES_BESIDE = os.path.join(os.path.dirname(PACKAGE), "rules")
 """The built-in rules of a checkout; installed, they are inside the package."""
-LIBRARIES = ("regex", "markdown_it", "mdit_py_plugins", "yaml")
+LIBRARIES = ("regex", "markdown_it", "mdit_py_plugins", "mdurl", "yaml")
 """Libraries whose code the server keeps loaded: upgrading one needs a new server too."""
 MAX_SOCKET_PATH = 100
 """A Unix socket's path is limited to about 104 bytes (108 on Linux, with a NUL)."""

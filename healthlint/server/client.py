@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import _signal
 import _socket
+import _struct
 import os
 import sys
 
@@ -21,13 +22,22 @@ def supported() -> bool:
         and hasattr(os, "fork")
 
 
+FORWARDED = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
+"""Signals passed on to the run: what a terminal, pre-commit or a CI timeout sends."""
+PID_WAIT = 10.0
+"""Seconds to wait for the server to start the run before running here instead."""
+GO = b"\x01"
+
+
 def served_run(argv: list[str]) -> int | None:
     """The exit code of this run, done by the resident server; None when it must run here.
 
     It runs here when no server is listening yet (one is started for the next run), when
-    the socket's folder is not safe (with a warning), and when the server closes the
-    connection before it started the run. Once the server's fork has started, it owns the
-    run: a Ctrl-C or a ``kill`` of this process is passed on to it.
+    the socket's folder is not safe (with a warning), and when the server does not start
+    the run within ``PID_WAIT``. The server's fork waits for this process's go-ahead, so a
+    run is never done twice. Once it has started, the fork owns the run: the signals of
+    ``FORWARDED`` are passed on to it, those this process ignores it ignores too, and it
+    ends if this process dies.
     """
     if not supported():
         return None
@@ -45,6 +55,33 @@ def served_run(argv: list[str]) -> int | None:
         request = _request(argv)
     except (OSError, AttributeError):  # no working folder, or a standard stream closed
         return None
+    caught: list[int] = []
+    runner: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        caught.append(signum)
+        if runner:
+            try:
+                os.kill(runner[0], signum)
+            except ProcessLookupError:
+                pass
+
+    ignored = [signum for signum in FORWARDED if _signal.getsignal(signum) == _signal.SIG_IGN]
+    request["ignored"] = ignored
+    previous = {signum: _signal.signal(signum, forward) for signum in FORWARDED if signum not in ignored}
+    code = None
+    try:
+        code = _hand_over(path, request, caught, runner)
+    finally:
+        if code is None:
+            for signum, handler in previous.items():
+                _signal.signal(signum, handler)
+    if code is None and caught:
+        return _interrupted(caught[-1])
+    return code
+
+
+def _hand_over(path: str, request: dict[str, object], caught: list[int], runner: list[int]) -> int | None:
     try:
         conn = protocol.connect(path)
     except (FileNotFoundError, ConnectionRefusedError):
@@ -54,16 +91,45 @@ def served_run(argv: list[str]) -> int | None:
         _warn(f"cannot reach the server at {path}: {exc.strerror or exc}; running without it")
         return None
     try:
+        if _peer_uid(conn) != os.getuid():
+            _warn(f"the server at {path} is not yours; running without it")
+            return None
         try:
-            protocol.send(conn, request, list(range(protocol.STREAMS)))
+            conn.settimeout(PID_WAIT)
+            protocol.send(conn, request)
             pid = protocol.read_exactly(conn, 4)
-        except OSError:
-            return None
-        if pid is None:
-            return None
-        return _wait_for_code(conn, int.from_bytes(pid, "big"))
+            if pid is None or caught:
+                return None  # without the go-ahead, the fork ends without running
+            runner.append(int.from_bytes(pid, "big"))
+            protocol.send_bytes(conn, GO, list(range(protocol.STREAMS)))
+            conn.settimeout(None)
+            code = protocol.read_exactly(conn, 1)
+        except OSError:  # no answer in time, or the server went away before the run started
+            if not runner:
+                return None
+            code = None
+        if code is not None:
+            return code[0]
+        if caught:
+            return 128 + caught[-1]
+        _warn("the server's run ended without an exit code; run again, or without HEALTHLINT_SERVER=1 "
+              "to run without it")
+        return 2
     finally:
         conn.close()
+
+
+def _peer_uid(conn: _socket.socket) -> int:
+    credentials = conn.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, _struct.calcsize("3i"))
+    return _struct.unpack("3i", credentials)[1]
+
+
+def _interrupted(signum: int) -> int:
+    """What the command does on a signal before its run started: as ``cli.main`` does on Ctrl-C."""
+    if signum == _signal.SIGINT:
+        print("healthlint: interrupted", file=sys.stderr)
+        return 130
+    return 128 + signum
 
 
 def _request(argv: list[str]) -> dict[str, object]:
@@ -72,34 +138,10 @@ def _request(argv: list[str]) -> dict[str, object]:
     os.umask(umask)
     streams = []
     for stream in (sys.stdin, sys.stdout, sys.stderr):
-        streams.append((stream.encoding, stream.errors, stream.line_buffering, stream.write_through))
-    return {"argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask,
-            "streams": streams}
-
-
-def _wait_for_code(conn: _socket.socket, pid: int) -> int:
-    forwarded: list[int] = []
-
-    def forward(signum: int, _frame: object) -> None:
-        forwarded.append(signum)
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
-
-    for signum in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP):
-        _signal.signal(signum, forward)
-    try:
-        code = protocol.read_exactly(conn, 1)
-    except OSError:
-        code = None
-    if code is not None:
-        return code[0]
-    if forwarded:
-        return 128 + forwarded[-1]
-    _warn("the server's run ended without an exit code; run again, or without HEALTHLINT_SERVER=1 "
-          "to run without it")
-    return 2
+        unbuffered = type(stream.buffer).__name__ == "FileIO"  # python -u, PYTHONUNBUFFERED
+        streams.append((stream.encoding, stream.errors, stream.line_buffering, stream.write_through, unbuffered))
+    return {"argv": list(argv), "argv0": sys.argv[0], "cwd": os.getcwd(), "env": dict(os.environ),
+            "umask": umask, "streams": streams}
 
 
 def start_server(path: str) -> None:

@@ -30,35 +30,52 @@ Vitamin D cures colds, a 2021 study found. Talk to your doctor before you start.
 """
 POLL_SECONDS = 5.0
 """How often the server wakes to see whether it has been idle long enough, or replaced."""
+REQUEST_SECONDS = 1.0
+"""How long the server waits for a connected client's request (it sends it at once)."""
+GO_SECONDS = 30.0
+"""How long a fork waits for the caller's go-ahead after telling it its process id."""
+GO = b"\x01"
 SPARE_WAIT = 0.2
 """How long a new spare waits for a run before it warms its own pages (``Spare``)."""
 
 
 def serve(path: str) -> None:
     """Listen at ``path`` until idle for ``IDLE_SECONDS`` (or ``$HEALTHLINT_SERVER_IDLE``),
-    until told to stop, or until another server took the socket's name."""
+    until told to stop, until another server took the socket's name, or until the code it
+    runs changed on disk (an upgrade, an edited checkout: runs now go to a new server)."""
     from healthlint.cache import DiskCache
+    from healthlint.server.address import installation_digest
 
+    if not _only_server(path):
+        return  # another one is starting or running for this installation
+    digest = installation_digest()
     DiskCache.remembered = {}
     gc.set_threshold(10_000, 10, 10)  # as the command sets it (``cli.run``)
     warm_up()
     gc.freeze()  # the warm objects are never garbage: forks need not scan them
     idle = _idle_seconds()
-    listener, inode = _listen(path, min(POLL_SECONDS, idle))
+    listener, identity = _listen(path, min(POLL_SECONDS, idle))
     state = {"pid": os.getpid(), "served": 0, "started": time.time()}
-    last = time.monotonic()
+    last = checked = time.monotonic()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     spare = Spare.fork(listener)
     try:
-        while time.monotonic() - last < idle and _still_ours(path, inode):
+        while time.monotonic() - last < idle and _still_ours(path, identity):
+            if time.monotonic() - checked > POLL_SECONDS:
+                if installation_digest() != digest:
+                    break
+                checked = time.monotonic()
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
+            except OSError:  # out of descriptors, say: wait, rather than end
+                time.sleep(0.1)
+                continue
             last = time.monotonic()
             with conn:
-                answer = _answer(conn, listener, spare, state, lambda: _retire(path, inode))
+                answer = _answer(conn, listener, spare, state, lambda: _retire(path, identity))
             if answer == "stop":
                 break
             if answer == "ran":
@@ -69,14 +86,44 @@ def serve(path: str) -> None:
         listener.close()
         if spare is not None:
             spare.channel.close()  # the spare sees the end of its channel, and ends
-        _retire(path, inode)
+        _retire(path, identity)
+
+
+_lock_fd: int | None = None
+
+
+def _only_server(path: str) -> bool:
+    """Take the installation's lock, held for the server's life: when many runs find no
+    server at once (pre-commit, ``xargs -P``), each starts one, and all but one end here,
+    before their warm-up. Forks close it (``_leave_server``)."""
+    import fcntl
+
+    global _lock_fd
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _lock_fd = fd
+    return True
+
+
+def _leave_server(listener: socket.socket) -> None:
+    """In a new fork: drop what belongs to the server, take a run's signals."""
+    listener.close()
+    if _lock_fd is not None:
+        os.close(_lock_fd)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a run's own children are waited for
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, state: dict,
             retire: Callable[[], None]) -> str | None:
     """Read one request and answer it: "ran" when a run was started, "stop" when asked to
     (after ``retire`` removed the socket, so that the next run finds no server)."""
-    conn.settimeout(POLL_SECONDS)
+    conn.settimeout(REQUEST_SECONDS)
     try:
         if not _same_user(conn):
             return None
@@ -94,10 +141,10 @@ def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, s
             retire()
             protocol.send(conn, {"pid": state["pid"]})
             return "stop"
-        elif control is None and len(fds) == protocol.STREAMS:
+        elif control is None and not fds:
             state["served"] += 1
-            if spare is None or not spare.take(conn, message, fds):
-                _fork_run(conn, listener, message, fds)
+            if spare is None or not spare.take(conn, message):
+                _fork_run(conn, listener, message)
             return "ran"
     except OSError:
         pass  # the client went away, or no process could be made: it runs the command itself
@@ -135,17 +182,17 @@ class Spare:
         if pid == 0:
             try:
                 ours.close()
-                listener.close()
+                _leave_server(listener)
                 _wait_as_spare(theirs)
             finally:
                 os._exit(2)
         theirs.close()
         return cls(pid, ours)
 
-    def take(self, conn: socket.socket, message: dict[str, Any], fds: list[int]) -> bool:
+    def take(self, conn: socket.socket, message: dict[str, Any]) -> bool:
         """Hand the run over; False if the spare is gone (the server then forks anew)."""
         try:
-            protocol.send(self.channel, message, [conn.fileno(), *fds])
+            protocol.send(self.channel, message, [conn.fileno()])
             return True
         except OSError:
             return False
@@ -154,15 +201,14 @@ class Spare:
 
 
 def _wait_as_spare(channel: socket.socket) -> None:
-    _reset_signals()
     if not select.select([channel], [], [], SPARE_WAIT)[0]:
         _check_quietly_in_new_folder({"sample.md": SAMPLE})
-    received = protocol.receive(channel, 1 + protocol.STREAMS)
+    received = protocol.receive(channel, 1)
     channel.close()
-    if received is None or len(received[1]) != 1 + protocol.STREAMS:
+    if received is None or len(received[1]) != 1:
         return
-    message, (conn_fd, *fds) = received
-    _run_forked(socket.socket(fileno=conn_fd), message, fds)
+    message, (conn_fd,) = received
+    _run_forked(socket.socket(fileno=conn_fd), message)
 
 
 def warm_up() -> None:
@@ -218,10 +264,10 @@ def _check_quietly(folder: str, files: dict[str, str]) -> None:
         os.environ.update(saved)
 
 
-def _listen(path: str, poll: float) -> tuple[socket.socket, int]:
+def _listen(path: str, poll: float) -> tuple[socket.socket, tuple[int, int]]:
     """A listening socket at ``path``, made under another name and renamed onto it, so that
-    a client never finds a socket nobody listens on yet; with its inode, to notice when a
-    newer server renames its own onto the name."""
+    a client never finds a socket nobody listens on yet; with its device and inode, to
+    notice when a newer server renames its own onto the name."""
     temporary = f"{path}.{os.getpid()}"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_umask = os.umask(0o177)
@@ -232,19 +278,27 @@ def _listen(path: str, poll: float) -> tuple[socket.socket, int]:
     listener.listen(64)
     listener.settimeout(poll)
     os.rename(temporary, path)
-    return listener, os.stat(path).st_ino
+    return listener, _identity(path)
 
 
-def _retire(path: str, inode: int) -> None:
-    if _still_ours(path, inode):
-        os.unlink(path)
+def _retire(path: str, identity: tuple[int, int]) -> None:
+    if _still_ours(path, identity):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
 
 
-def _still_ours(path: str, inode: int) -> bool:
+def _still_ours(path: str, identity: tuple[int, int]) -> bool:
     try:
-        return os.stat(path).st_ino == inode
+        return _identity(path) == identity
     except OSError:
         return False
+
+
+def _identity(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
 
 
 def _same_user(conn: socket.socket) -> bool:
@@ -260,41 +314,79 @@ def _idle_seconds() -> float:
         return IDLE_SECONDS
 
 
-def _fork_run(conn: socket.socket, listener: socket.socket, message: dict[str, Any], fds: list[int]) -> None:
+def _fork_run(conn: socket.socket, listener: socket.socket, message: dict[str, Any]) -> None:
     """Run the command in a new fork, when no spare could take it."""
     if os.fork() != 0:
         return
     try:
-        listener.close()
-        _reset_signals()
-        _run_forked(conn, message, fds)
+        _leave_server(listener)
+        _run_forked(conn, message)
     finally:
         os._exit(2)
 
 
-def _reset_signals() -> None:
-    """A run's signals are those of a run of the command."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a run's own children are waited for
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+def _run_forked(conn: socket.socket, message: dict[str, Any]) -> None:
+    """In a fork: say which process runs the command; on the caller's go-ahead, which
+    brings its standard streams, become the caller, run the command and send its exit
+    code; then end.
 
-
-def _run_forked(conn: socket.socket, message: dict[str, Any], fds: list[int]) -> None:
-    """In a fork: become the caller, say which process runs the command, run it, send its
-    exit code, and end."""
+    The streams come only now, from a caller that knows its run has a process: streams
+    sent with the request would wait in the socket, held open, for as long as a server
+    that does not answer (stopped, overloaded) leaves it unread, and a caller reading
+    them, its own output, would wait as long.
+    """
     code = 2
     try:
-        _take_over(message, fds)
-        conn.settimeout(None)
+        conn.settimeout(REQUEST_SECONDS)
         conn.sendall(os.getpid().to_bytes(4, "big"))
+        conn.settimeout(GO_SECONDS)
+        go, fds = protocol.receive_bytes(conn, len(GO), protocol.STREAMS)
+        if go != GO or len(fds) != protocol.STREAMS:
+            for fd in fds:
+                os.close(fd)
+            return  # the caller gave up waiting, and runs the command itself
+        conn.settimeout(None)
+        _take_over(message, fds)
+        _end_with_caller(conn)
         code = _run(message["argv"])
+        signal.signal(signal.SIGIO, signal.SIG_IGN)  # the caller closing after the code is no news
         conn.sendall(bytes([code & 0xFF]))
+    except OSError:
+        pass
     finally:
         os._exit(code)
 
 
+def _end_with_caller(conn: socket.socket) -> None:
+    """End the run, and any process it started, as soon as the caller is gone (killed, or
+    its own caller timed out): its report must not appear later in a file or pipe.
+
+    The kernel signals the run (SIGIO) when the connection can be read, which, since the
+    caller sends nothing more, happens only when it closes.
+    """
+    import fcntl
+
+    os.setpgid(0, 0)  # a group of its own, with the workers it starts: ended together
+
+    def caller_gone(_signum: int, _frame: object) -> None:
+        try:
+            if conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+                return
+        except BlockingIOError:
+            return
+        except OSError:
+            pass
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGIO, caller_gone)
+    fd = conn.fileno()
+    fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+
+
 def _take_over(message: dict[str, Any], fds: list[int]) -> None:
-    """Become the client: its streams on 0, 1 and 2, its folder, environment and umask."""
+    """Become the caller: its streams on 0, 1 and 2, its folder, environment, umask, time
+    zone, command name and ignored signals."""
     for number, fd in enumerate(fds):
         os.dup2(fd, number)
         os.close(fd)
@@ -302,19 +394,24 @@ def _take_over(message: dict[str, Any], fds: list[int]) -> None:
     os.umask(message["umask"])
     os.environ.clear()
     os.environ.update(message["env"])
-    (in_encoding, in_errors, _, _), (out_encoding, out_errors, out_lines, out_through), \
-        (err_encoding, err_errors, err_lines, err_through) = message["streams"]
+    time.tzset()
+    sys.argv = [message["argv0"], *message["argv"]]
+    for signum in message["ignored"]:
+        signal.signal(signum, signal.SIG_IGN)
+    (in_encoding, in_errors, *_), out, err = message["streams"]
     sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)),
                                  encoding=in_encoding, errors=in_errors)
-    sys.stdout = _writer(1, out_encoding, out_errors, out_lines, out_through)
-    sys.stderr = _writer(2, err_encoding, err_errors, err_lines, err_through)
+    sys.stdout = _writer(1, *out)
+    sys.stderr = _writer(2, *err)
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
 
 
-def _writer(fd: int, encoding: str, errors: str, line_buffering: bool, write_through: bool) -> io.TextIOWrapper:
+def _writer(fd: int, encoding: str, errors: str, line_buffering: bool, write_through: bool,
+            unbuffered: bool) -> io.TextIOWrapper:
+    """A text stream on ``fd`` built as the caller's is (``python -u`` has no byte buffer)."""
     raw = io.FileIO(fd, "w", closefd=False)
-    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors,
-                            line_buffering=line_buffering, write_through=write_through)
+    return io.TextIOWrapper(raw if unbuffered else io.BufferedWriter(raw), encoding=encoding,  # type: ignore[arg-type]
+                            errors=errors, line_buffering=line_buffering, write_through=write_through)
 
 
 def _run(argv: list[str]) -> int:

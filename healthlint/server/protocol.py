@@ -1,11 +1,11 @@
 """What the command and the resident server say to each other over the socket.
 
-The command sends one message: a length, then a ``marshal``-ed dict, with its standard
-streams attached as file descriptors. ``marshal`` rather than JSON because importing
-``json`` would cost every run a few milliseconds, and both ends run the same interpreter
-(the socket's name says which). A run is answered with the process id of the fork that
-runs it, then, when it is done, its exit code in one byte; a control request (``status``,
-``stop``) with one message back.
+A message is a length, then a ``marshal``-ed dict: ``marshal`` rather than JSON because
+importing ``json`` would cost every run a few milliseconds, and both ends run the same
+interpreter (the socket's name says which). The command sends its request; the fork that
+will run it answers with its process id; the command sends the go-ahead, one byte, with
+its standard streams attached as file descriptors; the fork answers, when done, with the
+exit code in one byte. A control request (``status``, ``stop``) gets one message back.
 
 Only C modules are imported here (``_socket``, not ``socket``, which imports ``enum``
 and ``selectors``: several milliseconds of a run that takes tens).
@@ -35,7 +35,10 @@ def connect(path: str) -> _socket.socket:
 
 def send(conn: _socket.socket, message: dict[str, object], fds: list[int] | None = None) -> None:
     payload = marshal.dumps(message)
-    data = len(payload).to_bytes(HEADER, "big") + payload
+    send_bytes(conn, len(payload).to_bytes(HEADER, "big") + payload, fds)
+
+
+def send_bytes(conn: _socket.socket, data: bytes, fds: list[int] | None = None) -> None:
     if fds:
         sent = conn.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _struct.pack(f"{len(fds)}i", *fds))])
     else:
@@ -44,10 +47,18 @@ def send(conn: _socket.socket, message: dict[str, object], fds: list[int] | None
         conn.sendall(data[sent:])
 
 
-def receive(conn: _socket.socket, most_fds: int = STREAMS) -> tuple[dict[str, object], list[int]] | None:
+def receive(conn: _socket.socket, most_fds: int = 0) -> tuple[dict[str, object], list[int]] | None:
     """A message and the descriptors that came with it (up to ``most_fds``); None if the
     peer sent no whole message."""
-    data, fds = _receive_with_fds(conn, 65536, most_fds)
+    data, fds = receive_bytes(conn, 65536, most_fds)
+    try:
+        return _rest_of_message(conn, data, fds)
+    except BaseException:
+        _closing(fds)  # a peer that stalls or resets must not leave its pipes open here
+        raise
+
+
+def _rest_of_message(conn: _socket.socket, data: bytes, fds: list[int]) -> tuple[dict[str, object], list[int]] | None:
     rest = read_exactly(conn, max(0, HEADER - len(data)))
     if rest is None:
         return _closing(fds)
@@ -65,8 +76,8 @@ def receive(conn: _socket.socket, most_fds: int = STREAMS) -> tuple[dict[str, ob
     return (message, fds) if isinstance(message, dict) else _closing(fds)
 
 
-def _receive_with_fds(conn: _socket.socket, size: int, most_fds: int) -> tuple[bytes, list[int]]:
-    """``socket.recv_fds``: the first bytes, and the descriptors sent with them."""
+def receive_bytes(conn: _socket.socket, size: int, most_fds: int) -> tuple[bytes, list[int]]:
+    """``socket.recv_fds``: up to ``size`` bytes, and the descriptors sent with them."""
     width = _struct.calcsize("i")
     data, ancillary, _flags, _address = conn.recvmsg(size, _socket.CMSG_LEN(most_fds * width))
     fds: list[int] = []
