@@ -607,6 +607,38 @@ def paired(a: Spec | None, b: Spec | None) -> tuple[float, float] | None:
     return min(values), max(values)
 
 
+RATIOS = (
+    # name, numerator, denominator, with the per-round range, meaning
+    ("jobs2_speedup", "md_j1", "md_j2", True, "--jobs 1 time / --jobs 2 time (2 cores: ideal 2.0)"),
+    ("rules_slowdown", "md_j1_rules", "md_j1", True,
+     "time with 10x rules / time with the built-in rules (corpus, --jobs 1)"),
+    ("rules_latency_slowdown", "lat_check_rules", "lat_check", False,
+     "5 KB latency with 10x rules / with the built-in rules"),
+    ("throughput_vs_proselint_j1", "proselint_md", "md_j1", True,
+     "healthlint MB/s (--jobs 1) / proselint MB/s (>1: healthlint faster)"),
+    ("throughput_vs_proselint_j2", "proselint_md", "md_j2", True,
+     "healthlint MB/s (--jobs 2) / proselint MB/s (one process)"),
+    ("latency_vs_proselint", "lat_check", "lat_proselint", False,
+     "healthlint 5 KB latency / proselint 5 KB latency (<1: healthlint faster)"),
+    ("cache_speedup", "md_j1_cache_cold", "md_j1_cache_warm", True,
+     "first run (writes the cache) / second run over the unchanged corpus"),
+    ("cache_speedup_vs_nocache", "md_j1", "md_j1_cache_warm", False, "--no-cache run / second run with the cache warm"),
+    ("latency_cache_speedup", "lat_check", "lat_check_cached_rules", False,
+     "5 KB latency with --no-cache / just-edited file with the cache warm"),
+    ("latency_cached_vs_proselint", "lat_check_cached_rules", "lat_proselint", False,
+     "healthlint 5 KB latency, cache warm / proselint latency"),
+    ("commit_over_one_file", "lat_commit", "lat_check_cached_rules", False,
+     "three just-edited files, default jobs / one just-edited file (one file's start-up shared)"),
+    ("latency_served_vs_proselint", "lat_served", "lat_proselint", False,
+     "healthlint 5 KB latency, HEALTHLINT_SERVER=1 / proselint latency"),
+    ("latency_served_speedup", "lat_check_cached_rules", "lat_served", False,
+     "just-edited 5 KB latency without the server / with it"),
+    ("startup_share", "lat_version", "lat_check", False,
+     "healthlint --version latency / check latency on 5 KB (share of fixed cost)"),
+)
+"""The ratios reported, each of two measurements' medians."""
+
+
 def ratios(specs: dict[str, Spec], res: dict[str, dict]) -> dict:
     out: dict = {}
 
@@ -616,56 +648,16 @@ def ratios(specs: dict[str, Spec], res: dict[str, dict]) -> dict:
             if rng:
                 out[name]["round_min"], out[name]["round_max"] = round(rng[0], 3), round(rng[1], 3)
 
-    g = res.get
-    if g("md_j1") and g("md_j2"):
-        add("jobs2_speedup", "--jobs 1 time / --jobs 2 time (2 cores: ideal 2.0)",
-            ratio(res["md_j1"], res["md_j2"]), paired(specs.get("md_j1"), specs.get("md_j2")))
-    if g("md_j1") and g("md_j1_rules"):
-        add("rules_slowdown", "time with 10x rules / time with the built-in rules (corpus, --jobs 1)",
-            ratio(res["md_j1_rules"], res["md_j1"]), paired(specs.get("md_j1_rules"), specs.get("md_j1")))
-    if g("lat_check") and g("lat_check_rules"):
-        add("rules_latency_slowdown", "5 KB latency with 10x rules / with the built-in rules",
-            ratio(res["lat_check_rules"], res["lat_check"]))
-    if g("md_j1") and g("proselint_md"):
-        add("throughput_vs_proselint_j1", "healthlint MB/s (--jobs 1) / proselint MB/s (>1: healthlint faster)",
-            ratio(res["proselint_md"], res["md_j1"]), paired(specs.get("proselint_md"), specs.get("md_j1")))
-    if g("md_j2") and g("proselint_md"):
-        add("throughput_vs_proselint_j2", "healthlint MB/s (--jobs 2) / proselint MB/s (one process)",
-            ratio(res["proselint_md"], res["md_j2"]), paired(specs.get("proselint_md"), specs.get("md_j2")))
-    if g("lat_check") and g("lat_proselint"):
-        add("latency_vs_proselint", "healthlint 5 KB latency / proselint 5 KB latency (<1: healthlint faster)",
-            ratio(res["lat_check"], res["lat_proselint"]))
-    if g("md_j1_cache_cold") and g("md_j1_cache_warm"):
-        add("cache_speedup", "first run (writes the cache) / second run over the unchanged corpus",
-            ratio(res["md_j1_cache_cold"], res["md_j1_cache_warm"]),
-            paired(specs.get("md_j1_cache_cold"), specs.get("md_j1_cache_warm")))
-    if g("md_j1") and g("md_j1_cache_warm"):
-        add("cache_speedup_vs_nocache", "--no-cache run / second run with the cache warm",
-            ratio(res["md_j1"], res["md_j1_cache_warm"]))
+    for name, top, bottom, per_round, text in RATIOS:
+        if res.get(top) and res.get(bottom):
+            add(name, text, ratio(res[top], res[bottom]),
+                paired(specs.get(top), specs.get(bottom)) if per_round else None)
     scale = [res.get(k) for k in ("md_j1_x1", "md_j1_x4", "md_j1")]
     if all(s and s.get("median_s") for s in scale):
         add("scaling_time_16x_over_1x", "time for the 16x corpus / time for the 1x slice (linear: 16)",
             scale[2]["median_s"] / scale[0]["median_s"])
         add("scaling_time_4x_over_1x", "time for the 4x slice / time for the 1x slice (linear: 4)",
             scale[1]["median_s"] / scale[0]["median_s"])
-    if g("lat_check") and g("lat_check_cached_rules"):
-        add("latency_cache_speedup", "5 KB latency with --no-cache / just-edited file with the cache warm",
-            ratio(res["lat_check"], res["lat_check_cached_rules"]))
-    if g("lat_check_cached_rules") and g("lat_proselint"):
-        add("latency_cached_vs_proselint", "healthlint 5 KB latency, cache warm / proselint latency",
-            ratio(res["lat_check_cached_rules"], res["lat_proselint"]))
-    if g("lat_commit") and g("lat_check_cached_rules"):
-        add("commit_over_one_file", "three just-edited files, default jobs / one just-edited file (one file's start-up shared)",
-            ratio(res["lat_commit"], res["lat_check_cached_rules"]))
-    if g("lat_served") and g("lat_proselint"):
-        add("latency_served_vs_proselint", "healthlint 5 KB latency, HEALTHLINT_SERVER=1 / proselint latency",
-            ratio(res["lat_served"], res["lat_proselint"]))
-    if g("lat_served") and g("lat_check_cached_rules"):
-        add("latency_served_speedup", "just-edited 5 KB latency without the server / with it",
-            ratio(res["lat_check_cached_rules"], res["lat_served"]))
-    if g("lat_check") and g("lat_version"):
-        add("startup_share", "healthlint --version latency / check latency on 5 KB (share of fixed cost)",
-            ratio(res["lat_version"], res["lat_check"]))
     return out
 
 
