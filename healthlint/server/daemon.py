@@ -132,7 +132,7 @@ def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, s
         return None
     if received is None:
         return None
-    message, fds = received
+    message, _ = received  # no descriptors: the request carries none (``_run_forked``)
     try:
         control = message.get("control")
         if control == "status":
@@ -141,16 +141,13 @@ def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, s
             retire()
             protocol.send(conn, {"pid": state["pid"]})
             return "stop"
-        elif control is None and not fds:
+        elif control is None:
             state["served"] += 1
             if spare is None or not spare.take(conn, message):
                 _fork_run(conn, listener, message)
             return "ran"
     except OSError:
         pass  # the client went away, or no process could be made: it runs the command itself
-    finally:
-        for fd in fds:
-            os.close(fd)
     return None
 
 
@@ -166,8 +163,7 @@ class Spare:
     streams, passed on by the server.
     """
 
-    def __init__(self, pid: int, channel: socket.socket) -> None:
-        self.pid = pid
+    def __init__(self, channel: socket.socket) -> None:
         self.channel = channel
 
     @classmethod
@@ -187,7 +183,7 @@ class Spare:
             finally:
                 os._exit(2)
         theirs.close()
-        return cls(pid, ours)
+        return cls(ours)
 
     def take(self, conn: socket.socket, message: dict[str, Any]) -> bool:
         """Hand the run over; False if the spare is gone (the server then forks anew)."""
