@@ -240,6 +240,20 @@ def test_a_stopped_server_does_not_keep_the_run_waiting(server):
         os.kill(pid, signal.SIGCONT)
 
 
+def _readers_of(pipe_fd: int) -> set[int]:
+    """The processes whose standard input is the pipe ``pipe_fd`` is one end of."""
+    pipe = os.readlink(f"/proc/self/fd/{pipe_fd}")
+    readers = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.readlink(entry / "fd" / "0") == pipe:
+                    readers.add(int(entry.name))
+            except OSError:
+                continue
+    return readers
+
+
 def test_a_run_ends_when_its_caller_is_killed(server, tmp_path):
     server.start()
     report = tmp_path / "report.txt"
@@ -247,18 +261,21 @@ def test_a_run_ends_when_its_caller_is_killed(server, tmp_path):
     client = subprocess.Popen([sys.executable, "-m", "healthlint", "check", "-", "--output", str(report)],
                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 30
-    while server.served_count() == 0:  # the run is waiting for standard input, in the server
-        assert time.monotonic() < deadline
+    while not _readers_of(client.stdin.fileno()) - {client.pid}:  # the fork has taken the caller's streams
+        assert time.monotonic() < deadline, "the run did not start in the server"
         time.sleep(0.1)
+    fork = (_readers_of(client.stdin.fileno()) - {client.pid}).pop()
     client.kill()
     client.wait()
-    time.sleep(1)
+    deadline = time.monotonic() + 10
+    while fork in _readers_of(client.stdin.fileno()):
+        assert time.monotonic() < deadline, "the run outlived its caller"
+        time.sleep(0.1)
     try:
-        client.stdin.write(ARTICLE.read_bytes())  # a run still alive would now lint it
+        client.stdin.write(ARTICLE.read_bytes())
         client.stdin.close()
     except BrokenPipeError:
         pass  # nobody reads standard input any more: the run has ended
-    time.sleep(2)
     assert not report.exists()
 
 
@@ -295,3 +312,23 @@ def test_only_one_server_starts_for_an_installation(tmp_path):
     finally:
         os.close(daemon._lock_fd)
         daemon._lock_fd = None
+
+
+def test_a_terminated_caller_ends_its_run_and_the_runs_workers_and_dies_as_a_local_run(server, tmp_path):
+    server.start()
+    for number in range(300):
+        (tmp_path / f"post-{number}.md").write_text(ARTICLE.read_text(encoding="utf-8") + f"\n{number}\n")
+    env = {**server.env, "HEALTHLINT_SERVER": "1"}
+    client = subprocess.Popen([sys.executable, "-m", "healthlint", "check", "--no-cache", "--jobs", "2", str(tmp_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 30
+    while not _readers_of(client.stdin.fileno()) - {client.pid}:
+        assert time.monotonic() < deadline, "the run did not start in the server"
+        time.sleep(0.05)
+    time.sleep(0.5)  # the workers have started
+    client.terminate()
+    assert client.wait(timeout=30) == -signal.SIGTERM
+    deadline = time.monotonic() + 10
+    while _readers_of(client.stdin.fileno()):  # the run and its workers inherited standard input
+        assert time.monotonic() < deadline, "the run or a worker outlived its caller"
+        time.sleep(0.1)

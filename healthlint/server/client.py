@@ -24,9 +24,12 @@ def supported() -> bool:
 
 FORWARDED = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
 """Signals passed on to the run: what a terminal, pre-commit or a CI timeout sends."""
+CONNECT_WAIT = 1.0
+"""Seconds to wait for the server to accept the connection."""
 PID_WAIT = 10.0
 """Seconds to wait for the server to start the run before running here instead."""
 GO = b"\x01"
+STARTED = b"\x02"
 
 
 def served_run(argv: list[str]) -> int | None:
@@ -62,7 +65,7 @@ def served_run(argv: list[str]) -> int | None:
         caught.append(signum)
         if runner:
             try:
-                os.kill(runner[0], signum)
+                os.killpg(runner[0], signum)  # the run and the workers it started, as a terminal does
             except ProcessLookupError:
                 pass
 
@@ -83,11 +86,11 @@ def served_run(argv: list[str]) -> int | None:
 
 def _hand_over(path: str, request: dict[str, object], caught: list[int], runner: list[int]) -> int | None:
     try:
-        conn = protocol.connect(path)
+        conn = protocol.connect(path, CONNECT_WAIT)
     except (FileNotFoundError, ConnectionRefusedError):
         start_server(path)
         return None
-    except OSError as exc:
+    except OSError as exc:  # a server that does not accept (stopped, its backlog full)
         _warn(f"cannot reach the server at {path}: {exc.strerror or exc}; running without it")
         return None
     try:
@@ -98,10 +101,11 @@ def _hand_over(path: str, request: dict[str, object], caught: list[int], runner:
             conn.settimeout(PID_WAIT)
             protocol.send(conn, request)
             pid = protocol.read_exactly(conn, 4)
-            if pid is None or caught:
+            if pid is None or not _go_ahead(conn, int.from_bytes(pid, "big"), caught, runner):
                 return None  # without the go-ahead, the fork ends without running
-            runner.append(int.from_bytes(pid, "big"))
-            protocol.send_bytes(conn, GO, list(range(protocol.STREAMS)))
+            if protocol.read_exactly(conn, 1) != STARTED:
+                runner.clear()
+                return None  # the fork could not become this process: nothing ran
             conn.settimeout(None)
             code = protocol.read_exactly(conn, 1)
         except OSError:  # no answer in time, or the server went away before the run started
@@ -111,12 +115,37 @@ def _hand_over(path: str, request: dict[str, object], caught: list[int], runner:
         if code is not None:
             return code[0]
         if caught:
-            return 128 + caught[-1]
+            _die_of(caught[-1])
         _warn("the server's run ended without an exit code; run again, or without HEALTHLINT_SERVER=1 "
               "to run without it")
         return 2
     finally:
         conn.close()
+
+
+def _go_ahead(conn: _socket.socket, pid: int, caught: list[int], runner: list[int]) -> bool:
+    """Send the go-ahead with the standard streams, unless a signal came first.
+
+    The forwarded signals are held back meanwhile: one that arrives between the check and
+    the go-ahead is passed on once the fork knows it runs, not lost.
+    """
+    _signal.pthread_sigmask(_signal.SIG_BLOCK, FORWARDED)
+    try:
+        if caught:
+            return False
+        protocol.send_bytes(conn, GO, list(range(protocol.STREAMS)))
+        runner.append(pid)
+        return True
+    except OSError:
+        return False
+    finally:
+        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, FORWARDED)
+
+
+def _die_of(signum: int) -> None:
+    """End as a local run would have, killed by ``signum`` (its caller sees the signal)."""
+    _signal.signal(signum, _signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def _peer_uid(conn: _socket.socket) -> int:
@@ -125,10 +154,12 @@ def _peer_uid(conn: _socket.socket) -> int:
 
 
 def _interrupted(signum: int) -> int:
-    """What the command does on a signal before its run started: as ``cli.main`` does on Ctrl-C."""
+    """What the command does on a signal before its run started: what ``cli.main`` does on
+    Ctrl-C, and otherwise what the signal does to a local run."""
     if signum == _signal.SIGINT:
         print("healthlint: interrupted", file=sys.stderr)
         return 130
+    _die_of(signum)
     return 128 + signum
 
 
@@ -141,7 +172,7 @@ def _request(argv: list[str]) -> dict[str, object]:
         unbuffered = type(stream.buffer).__name__ == "FileIO"  # python -u, PYTHONUNBUFFERED
         streams.append((stream.encoding, stream.errors, stream.line_buffering, stream.write_through, unbuffered))
     return {"argv": list(argv), "argv0": sys.argv[0], "cwd": os.getcwd(), "env": dict(os.environ),
-            "umask": umask, "streams": streams}
+            "umask": umask, "streams": streams, "gid": os.getgid(), "groups": sorted(os.getgroups())}
 
 
 def start_server(path: str) -> None:
@@ -154,9 +185,13 @@ def start_server(path: str) -> None:
     import subprocess
 
     try:
+        # The folder this run found healthlint in comes first, so that the server loads the
+        # same one (a checkout run with ``python -m`` from its folder, say).
+        found = os.path.dirname(address.PACKAGE)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (found, os.environ.get("PYTHONPATH")) if p)}
         subprocess.Popen([sys.executable, "-P", "-m", "healthlint.server", path],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         cwd="/", start_new_session=True, close_fds=True)
+                         cwd="/", env=env, start_new_session=True, close_fds=True)
     except OSError as exc:
         _warn(f"cannot start the server: {exc.strerror or exc}")
 

@@ -35,6 +35,7 @@ REQUEST_SECONDS = 1.0
 GO_SECONDS = 30.0
 """How long a fork waits for the caller's go-ahead after telling it its process id."""
 GO = b"\x01"
+STARTED = b"\x02"
 SPARE_WAIT = 0.2
 """How long a new spare waits for a run before it warms its own pages (``Spare``)."""
 
@@ -44,8 +45,10 @@ def serve(path: str) -> None:
     until told to stop, until another server took the socket's name, or until the code it
     runs changed on disk (an upgrade, an edited checkout: runs now go to a new server)."""
     from healthlint.cache import DiskCache
-    from healthlint.server.address import installation_digest
+    from healthlint.server.address import installation_digest, socket_path
 
+    if socket_path() != path:
+        return  # this is not the code the caller runs: runs that find no server run themselves
     if not _only_server(path):
         return  # another one is starting or running for this installation
     digest = installation_digest()
@@ -110,10 +113,13 @@ def _only_server(path: str) -> bool:
 
 
 def _leave_server(listener: socket.socket) -> None:
-    """In a new fork: drop what belongs to the server, take a run's signals."""
+    """In a new fork: drop what belongs to the server, take a run's signals, and lead a
+    process group of its own, so that the run and the workers it starts get the caller's
+    signals together (``client`` sends them to the group) and end together."""
     listener.close()
     if _lock_fd is not None:
         os.close(_lock_fd)
+    os.setpgid(0, 0)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a run's own children are waited for
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -141,6 +147,8 @@ def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, s
             retire()
             protocol.send(conn, {"pid": state["pid"]})
             return "stop"
+        elif control is None and not _same_groups(message):
+            return None  # its files would get the server's groups: the caller runs it itself
         elif control is None:
             state["served"] += 1
             if spare is None or not spare.take(conn, message):
@@ -303,6 +311,10 @@ def _same_user(conn: socket.socket) -> bool:
     return uid == os.getuid()
 
 
+def _same_groups(message: dict[str, Any]) -> bool:
+    return message.get("gid") == os.getgid() and message.get("groups") == sorted(os.getgroups())
+
+
 def _idle_seconds() -> float:
     try:
         return float(os.environ["HEALTHLINT_SERVER_IDLE"])
@@ -342,8 +354,9 @@ def _run_forked(conn: socket.socket, message: dict[str, Any]) -> None:
                 os.close(fd)
             return  # the caller gave up waiting, and runs the command itself
         conn.settimeout(None)
-        _take_over(message, fds)
         _end_with_caller(conn)
+        _take_over(message, fds)
+        conn.sendall(STARTED)
         code = _run(message["argv"])
         signal.signal(signal.SIGIO, signal.SIG_IGN)  # the caller closing after the code is no news
         conn.sendall(bytes([code & 0xFF]))
@@ -362,8 +375,6 @@ def _end_with_caller(conn: socket.socket) -> None:
     """
     import fcntl
 
-    os.setpgid(0, 0)  # a group of its own, with the workers it starts: ended together
-
     def caller_gone(_signum: int, _frame: object) -> None:
         try:
             if conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
@@ -376,8 +387,9 @@ def _end_with_caller(conn: socket.socket) -> None:
 
     signal.signal(signal.SIGIO, caller_gone)
     fd = conn.fileno()
-    fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(fd, fcntl.F_SETOWN, -os.getpgrp())  # the group: a worker may outlive the run
     fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+    caller_gone(signal.SIGIO, None)  # it may have gone before this was armed
 
 
 def _take_over(message: dict[str, Any], fds: list[int]) -> None:

@@ -22,10 +22,12 @@ MAX_MESSAGE = 64 * 1024 * 1024
 STREAMS = 3  # standard input, output and error
 
 
-def connect(path: str) -> _socket.socket:
-    """A connection to the Unix socket at ``path`` (``OSError`` if nobody listens)."""
+def connect(path: str, timeout: float | None = None) -> _socket.socket:
+    """A connection to the Unix socket at ``path`` (``OSError`` if nobody listens, or if
+    nobody accepts within ``timeout`` seconds)."""
     conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
+        conn.settimeout(timeout)
         conn.connect(path)
     except BaseException:
         conn.close()
