@@ -66,7 +66,7 @@ def served_run(argv: list[str]) -> int | None:
         if runner:
             try:
                 os.killpg(runner[0], signum)  # the run and the workers it started, as a terminal does
-            except ProcessLookupError:
+            except OSError:  # the run has ended
                 pass
 
     ignored = [signum for signum in FORWARDED if _signal.getsignal(signum) == _signal.SIG_IGN]
