@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from healthlint import __version__
+from healthlint.digest import file_stats
 from healthlint.digest import sha256 as _sha256
 
 CACHE_DIR_NAME = ".healthlint_cache"
@@ -47,7 +48,8 @@ def engine_version() -> str:
 def modules_digest(package: Path) -> str:
     """A digest of ``__version__`` and the name, size and mtime of every module in ``package``."""
     digest = _sha256(__version__.encode() + b"\0")
-    digest.update(_files_stat(package, package.rglob("*.py")).encode())
+    for entry in file_stats(str(package), (".py",)):
+        digest.update(f"{entry}\0".encode())
     return digest.hexdigest()
 
 

@@ -7,6 +7,9 @@ import time
 
 from healthlint.server import address, protocol
 
+ANSWER_SECONDS = 10.0
+"""How long to wait for the server to accept and answer: a stopped one never does."""
+
 
 def run_server(args: argparse.Namespace) -> int:
     """0 when a server answered (and, for ``stop``, has stopped or none was running);
@@ -29,11 +32,10 @@ def run_server(args: argparse.Namespace) -> int:
 
 def _ask(path: str, control: str) -> dict | None:
     try:
-        conn = protocol.connect(path)
+        conn = protocol.connect(path, ANSWER_SECONDS)
     except OSError:
         return None
     try:
-        conn.settimeout(10)
         protocol.send(conn, {"control": control})
         received = protocol.receive(conn)
     except OSError:

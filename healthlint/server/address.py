@@ -13,7 +13,7 @@ import sys
 from importlib.machinery import PathFinder
 
 from healthlint import __version__
-from healthlint.digest import sha256
+from healthlint.digest import file_stats, sha256
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES_BESIDE = os.path.join(os.path.dirname(PACKAGE), "rules")
@@ -42,36 +42,19 @@ def socket_path() -> str:
 
 def installation_digest() -> str:
     """A digest of the code a server would run: healthlint's version, modules and built-in
-    rules (name, size and modification time), the interpreter (its file and environment, not the name it was called by: ``python``
-    and ``python3`` of one virtual environment share a server), and the libraries it keeps
-    loaded. Rule files count because a server keeps what it read of them, the lexicons."""
+    rules (name, size and modification time), the interpreter (its file and environment,
+    not the name it was called by: ``python`` and ``python3`` of one virtual environment
+    share a server), and the libraries it keeps loaded. Rule files count because a server
+    keeps what it read of them, the lexicons."""
     interpreter = f"{os.path.realpath(sys.executable)}\0{sys.prefix}\0{sys.version}"
     digest = sha256(f"{__version__}\0{interpreter}\0{PACKAGE}\0".encode())
     inside = os.path.isdir(os.path.join(PACKAGE, "rules"))
     for root in (PACKAGE,) if inside else (PACKAGE, RULES_BESIDE):
-        for entry in sorted(_file_stats(root)):
+        for entry in file_stats(root, (".py", ".yaml")):
             digest.update(f"{entry}\0".encode())
     for name in LIBRARIES:
         digest.update(f"{name}\0{_library_stat(name)}\0".encode())
     return digest.hexdigest()
-
-
-def _file_stats(root: str) -> list[str]:
-    """Name, size and modification time of the modules and rule files below ``root``."""
-    found: list[str] = []
-    if not os.path.isdir(root):
-        return found
-    folders = [root]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name != "__pycache__":
-                        folders.append(entry.path)
-                elif entry.name.endswith((".py", ".yaml")):
-                    info = entry.stat()
-                    found.append(f"{os.path.relpath(entry.path, root)}:{info.st_size}:{info.st_mtime_ns}")
-    return found
 
 
 def _library_stat(name: str) -> str:

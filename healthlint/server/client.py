@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import _signal
 import _socket
-import _struct
 import os
 import sys
 
@@ -94,7 +93,7 @@ def _hand_over(path: str, request: dict[str, object], caught: list[int], runner:
         _warn(f"cannot reach the server at {path}: {exc.strerror or exc}; running without it")
         return None
     try:
-        if _peer_uid(conn) != os.getuid():
+        if protocol.peer_uid(conn) != os.getuid():
             _warn(f"the server at {path} is not yours; running without it")
             return None
         try:
@@ -146,11 +145,6 @@ def _die_of(signum: int) -> None:
     """End as a local run would have, killed by ``signum`` (its caller sees the signal)."""
     _signal.signal(signum, _signal.SIG_DFL)
     os.kill(os.getpid(), signum)
-
-
-def _peer_uid(conn: _socket.socket) -> int:
-    credentials = conn.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, _struct.calcsize("3i"))
-    return _struct.unpack("3i", credentials)[1]
 
 
 def _interrupted(signum: int) -> int:

@@ -15,7 +15,6 @@ import os
 import select
 import signal
 import socket
-import struct
 import sys
 import tempfile
 import time
@@ -131,7 +130,7 @@ def _answer(conn: socket.socket, listener: socket.socket, spare: Spare | None, s
     (after ``retire`` removed the socket, so that the next run finds no server)."""
     conn.settimeout(REQUEST_SECONDS)
     try:
-        if not _same_user(conn):
+        if protocol.peer_uid(conn) != os.getuid():
             return None
         received = protocol.receive(conn)
     except OSError:
@@ -243,29 +242,25 @@ def warm_up() -> None:
 
 def _check_quietly_in_new_folder(files: dict[str, str]) -> None:
     """``healthlint check`` of ``files``, written into a new folder, with a cache of its own
-    there; the folder is removed after."""
-    with tempfile.TemporaryDirectory(prefix="healthlint-warm-up-") as folder:
-        _check_quietly(folder, files)
-
-
-def _check_quietly(folder: str, files: dict[str, str]) -> None:
+    there, its report and messages discarded; the folder is removed after."""
     from healthlint import cli
 
-    paths = []
-    for name, text in files.items():
-        paths.append(os.path.join(folder, name))
-        with open(paths[-1], "w", encoding="utf-8") as handle:
-            handle.write(text)
     saved = dict(os.environ)
-    os.environ["HEALTHLINT_CACHE_DIR"] = tempfile.mkdtemp(dir=folder)
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout = sys.stderr = io.StringIO()
-    try:
-        cli.main(["check", "--no-config", "--jobs", "1", "--output", os.devnull, *paths])
-    finally:
-        sys.stdout, sys.stderr = stdout, stderr
-        os.environ.clear()
-        os.environ.update(saved)
+    with tempfile.TemporaryDirectory(prefix="healthlint-warm-up-") as folder:
+        paths = []
+        for name, text in files.items():
+            paths.append(os.path.join(folder, name))
+            with open(paths[-1], "w", encoding="utf-8") as handle:
+                handle.write(text)
+        os.environ["HEALTHLINT_CACHE_DIR"] = os.path.join(folder, "cache")
+        sys.stdout = sys.stderr = io.StringIO()
+        try:
+            cli.main(["check", "--no-config", "--jobs", "1", "--output", os.devnull, *paths])
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 def _listen(path: str, poll: float) -> tuple[socket.socket, tuple[int, int]]:
@@ -303,12 +298,6 @@ def _still_ours(path: str, identity: tuple[int, int]) -> bool:
 def _identity(path: str) -> tuple[int, int]:
     info = os.stat(path)
     return info.st_dev, info.st_ino
-
-
-def _same_user(conn: socket.socket) -> bool:
-    credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", credentials)
-    return uid == os.getuid()
 
 
 def _same_groups(message: dict[str, Any]) -> bool:

@@ -98,6 +98,12 @@ def _closing(fds: list[int]) -> None:
         os.close(fd)
 
 
+def peer_uid(conn: _socket.socket) -> int:
+    """The user id of the process at the other end of ``conn`` (``SO_PEERCRED``)."""
+    credentials = conn.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, _struct.calcsize("3i"))
+    return _struct.unpack("3i", credentials)[1]
+
+
 def read_exactly(conn: _socket.socket, size: int) -> bytes | None:
     """``size`` bytes from ``conn``, or None if it closes first."""
     chunks = []
