@@ -124,8 +124,46 @@ def test_html_comments_in_blocks_and_inline_are_recorded_at_their_exact_span():
         Comment(quoted, find(text, "-->", 3) + 3, "a comment\nover two lines"),
         Comment(in_div, in_div + 8, "x"),
     ]
-    assert visible_at(parsed.masked, "cures") == [find(text, "cures")]
+    assert visible_at(parsed.masked, "cures") == [find(text, "cures"), find(text, "cures", 2)]  # the div's text is published
     assert "ruleid" not in parsed.masked and "div" not in parsed.masked
+
+
+def test_the_text_of_raw_html_blocks_is_prose_at_its_place_and_the_tags_are_not():
+    text = (
+        "# Zinc\n"
+        "\n"
+        '<div class="callout">Our zinc cures colds &amp; flu.</div>\n'
+        "\n"
+        "<!-- note --> A miracle here.\n"
+        "\n"
+        "> <p align=center>Our tea\n"
+        "> soothes <a href=\"https://example.org/tea\">sore throats</a>.</p>\n"
+        "\n"
+        "<details><summary>Does it work?</summary>Ask your GP.<sup>1</sup></details>\n"
+    )
+    parsed = parse(text)
+    assert len(parsed.masked) == len(text)
+    for phrase in ("Our zinc cures colds", "flu.", "A miracle here.", "Our tea", "soothes", "sore throats", "Ask your GP."):
+        at = find(text, phrase)
+        assert parsed.masked[at : at + len(phrase)] == phrase, phrase
+    amp = find(text, "&amp;")
+    assert parsed.masked[amp : amp + 5] == "&    "  # the entity decoded, its other characters blank
+    for markup in ("div", "class", "callout", "note", "align", "href", "summary", "details"):
+        assert not visible_at(parsed.masked, markup), markup
+    assert ("paragraph", "Our zinc cures colds &amp; flu.") in block_texts(text, parsed.blocks)
+    assert ("paragraph", "A miracle here.") in block_texts(text, parsed.blocks)
+    tea = find(text, "Our tea")
+    assert any(b.start == tea and text[b.end - 1] == "." for b in parsed.blocks)  # one block over both quoted lines
+    link = find(text, "<a href")
+    assert Link(link, find(text, "</a>") + 4, "https://example.org/tea") in parsed.links
+    assert [(m.label, text[m.start : m.end]) for m in parsed.markers] == [("1", "<sup>1</sup>")]
+
+
+def test_a_raw_html_block_of_comments_alone_adds_no_prose():
+    text = "<!-- ok: HL101 -->\n<!-- fixture: notes -->\n\nZinc.\n"
+    parsed = parse(text)
+    assert parsed.masked.strip() == "Zinc."
+    assert [c.text for c in parsed.comments] == ["ok: HL101", "fixture: notes"]
 
 
 def test_inline_html_is_masked_and_its_text_content_stays():
@@ -250,8 +288,8 @@ def test_inline_footnote_text_stays_in_its_paragraph():
     assert parsed.blocks == [Block(0, 45, "paragraph")]
 
 
-def test_hr_html_block_and_reference_definitions_leave_no_prose():
-    text = "---\n\n<div>\ncures\n</div>\n\n[a]: /cures\n\n***\n"
+def test_hr_an_html_block_of_tags_alone_and_reference_definitions_leave_no_prose():
+    text = "---\n\n<div class=\"cures\">\n<img alt=\"cures\">\n</div>\n\n[a]: /cures\n\n***\n"
     parsed = parse(text)
     assert parsed.masked.strip() == ""
     assert parsed.blocks == []

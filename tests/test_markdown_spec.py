@@ -6,9 +6,10 @@ CC-BY-SA, so it is not vendored: the sdist of the installed version is downloade
 into the pytest cache (``pip download``), and the test is skipped when that fails.
 
 Oracle: the multiset of ``\\w+`` words of the masked text must equal the words of the
-text tokens markdown-it produces, leaving out what is blanked on purpose (autolinks,
-bare URLs, image alt text). Escapes count as written (``\\_``) because the masked text
-keeps them; single-character entities count decoded.
+text tokens markdown-it produces, plus the text a browser shows of its raw HTML blocks
+(read with the standard library's ``html.parser``), leaving out what is blanked on purpose
+(autolinks, bare URLs, image alt text). Escapes count as written (``\\_``) because the
+masked text keeps them; single-character entities count decoded.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import sys
 import tarfile
 from collections import Counter
 from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,10 +32,12 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from healthlint.documents.html import MASKED_ELEMENTS, VOID_ELEMENTS
 from healthlint.documents.markdown import BARE_URL, parse
 from healthlint.positions import LineIndex
 
 WORD = re.compile(r"\w+")
+TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
 SPEC_JSON = "tests/test_cmark_spec/commonmark.json"
 FIXTURES = "tests/test_port/fixtures/"
 SKIPPED_FIXTURES = {
@@ -135,12 +140,62 @@ def text_runs(children: list[Token]) -> Iterator[str]:
         yield "".join(run)
 
 
+class _BrowserText(HTMLParser):
+    """The text a browser shows of a raw HTML block, from the standard library's data
+    events: nothing inside code, scripts, styles and the like (the HTML reader's
+    ``MASKED_ELEMENTS``). A single-character entity counts decoded and on its own, as
+    same-length masking leaves it; a longer one stays as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.pieces: list[str] = []
+        self.hidden: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in MASKED_ELEMENTS and tag not in VOID_ELEMENTS:
+            self.hidden.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.hidden:
+            del self.hidden[self.hidden.index(tag):]
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.pieces.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._entity(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._entity(f"&#{name};")
+
+    def _entity(self, raw: str) -> None:
+        decoded = unescape(raw)
+        if not self.hidden:
+            self.pieces.append(f" {decoded} " if len(decoded) == 1 else raw)
+
+
+def browser_text(html: str) -> str:
+    unclosed = TAG_OPEN.search(html, html.rfind(">") + 1)
+    if unclosed:  # a tag that nothing closes: browsers drop it, to the end
+        html = html[: unclosed.start()]
+    reader = _BrowserText()
+    reader.feed(html)
+    reader.close()
+    return "".join(reader.pieces)
+
+
 def expected_words(md: MarkdownIt, text: str) -> Counter[str]:
     words: Counter[str] = Counter()
     for token in md.parse(text):
         if token.type == "inline":
-            for run in text_runs(token.children or []):
-                words.update(WORD.findall(BARE_URL.sub(" ", run)))
+            runs = list(text_runs(token.children or []))
+        elif token.type == "html_block":
+            runs = [browser_text(token.content)]
+        else:
+            continue
+        for run in runs:
+            words.update(WORD.findall(BARE_URL.sub(" ", run)))
     return words
 
 

@@ -8,7 +8,9 @@ it (code spans, links, raw HTML, entities, emphasis delimiters, footnote referen
 blanked again at positions recorded *while markdown-it parses them*: the inline rules are
 wrapped (``md.inline.ruler.at``) to note ``state.pos`` before and after each successful
 match. Anything the parser does not explain as prose stays blank, so an unexpected
-construct can hide text from the linter but never shift an offset.
+construct can hide text from the linter but never shift an offset. Raw HTML blocks
+(``<div>…</div>``) are published as written, so the HTML reader reads them: their text is
+prose, with its blocks, links and markers, and their tags are not.
 
 Blocks: one per paragraph (``quote`` inside a block quote, ``footnote`` inside a footnote
 definition), heading, list item (its first paragraph) and front-matter ``title`` or
@@ -27,7 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +61,8 @@ INLINE_MARKUP = re.compile(r"[`<\[&*_~]")
 and autolinks, links, images and footnotes, entities, emphasis and strikethrough."""
 NON_NEWLINE = re.compile(r"[^\r\n]+")
 PROSE_OR_ENTITY = re.compile(rb"\x01+|\x02")
+HTML_PROSE = re.compile(r"[^ \r\n]+")
+"""Characters the HTML reader left in its masked copy of a raw HTML block."""
 NESTING_LIMIT = 20
 """markdown-it's ``maxNesting``: deeper containers are skipped, which bounds recursion."""
 CONTAINER_OPENERS = frozenset({"blockquote_open", "list_item_open", "footnote_reference_open"})
@@ -374,6 +378,24 @@ def _comment_spans(html: str) -> Iterator[tuple[int, int]]:
         pos = end
 
 
+def _text_outside_tags(html: str) -> bool:
+    """Whether anything but whitespace stands outside the tags and comments of ``html``;
+    found in linear time (most raw HTML blocks of articles are comments alone)."""
+    pos = 0
+    while pos < len(html):
+        opening = html.find("<", pos)
+        if html[pos : opening if opening >= 0 else len(html)].strip():
+            return True
+        if opening < 0:
+            return False
+        comment = html.startswith("<!--", opening)
+        close = html.find("-->" if comment else ">", opening + (4 if comment else 1))
+        if close < 0:
+            return False
+        pos = close + (3 if comment else 1)
+    return False
+
+
 def _comment_body(raw: str) -> str:
     return "" if raw in ("<!-->", "<!--->") else raw[4:-3].strip()
 
@@ -647,10 +669,14 @@ class _Walker:
         return Block(start, end, "paragraph")
 
     def _html_block(self, token: Token) -> None:
+        """Raw HTML is published as it is written, so its text is read as the HTML reader
+        reads a page: ``<div>Our zinc cures colds.</div>`` is prose, the tags are not."""
         assert token.map is not None
         cmap = self._locate_lines(token.map[0], token.content)
         if not cmap.lengths:
             return
+        if _text_outside_tags(token.content):
+            self._html_prose(token.content, cmap)
         resume = 0
         for start, end in _comment_spans(token.content):
             self.parsed.comments.append(
@@ -665,6 +691,32 @@ class _Walker:
                 f"line {line + 1}, column {at - self.source.starts[line] + 1}: comment is never "
                 "closed; the text after it was not linted"
             )
+
+    def _html_prose(self, content: str, cmap: _ContentMap) -> None:
+        """Show the prose the HTML reader finds in ``content``, with its blocks, links and
+        citation markers, at their places in the source (comments are read by the caller)."""
+        from healthlint.documents import html  # only articles with text in raw HTML need it
+
+        page = html.parse(content)
+        masked = page.masked
+        for run in HTML_PROSE.finditer(masked):
+            a, b = run.span()
+            if masked[a:b] == content[a:b]:
+                for lo, hi in cmap.spans(a, b):
+                    self.source.show(lo, hi)
+                continue
+            for offset in range(a, b):  # a run holding decoded entities: rare, and short
+                for lo, hi in cmap.spans(offset, offset + 1):
+                    if masked[offset] == content[offset]:
+                        self.source.show(lo, hi)
+                    else:
+                        self.source.show_entity(lo, hi, masked[offset])
+        for block in page.blocks:
+            self.parsed.blocks.append(replace(block, start=cmap.start(block.start), end=cmap.end(block.end)))
+        for link in page.links:
+            self.parsed.links.append(replace(link, start=cmap.start(link.start), end=cmap.end(link.end)))
+        for marker in page.markers:
+            self.parsed.markers.append(replace(marker, start=cmap.start(marker.start), end=cmap.end(marker.end)))
 
     def _definition(self, token: Token) -> None:
         """A reference definition ``[label]: url "title"`` is a link the whole line long."""
