@@ -108,10 +108,12 @@ class _Compiled:
 
     def __init__(self, rules: list[Rule], selection: Selection) -> None:
         self.severity: dict[str, str] = {}
+        self.not_run: set[str] = set()  # ids and names of the rules this profile and selection leave off
         by_kind: dict[str, list[Rule]] = {}
         for rule in rules:
             level = selection.severity_of(rule)
             if level is None:
+                self.not_run.update((rule.id, rule.name))
                 continue
             self.severity[rule.id] = level
             by_kind.setdefault(rule.kind, []).append(rule)
@@ -136,7 +138,9 @@ def _suppress(doc: Document, hits: list[Hit], compiled: _Compiled) -> list[Findi
     rule = compiled.suppression_rule
     if rule is not None:
         for s in suppressions:
-            if not s.used:
+            # A suppression of rules that are off in this run (--ignore, a profile, a
+            # severity of "off") may still be needed where they run, as in CI.
+            if not s.used and not (s.rules and s.rules <= compiled.not_run):
                 names = ", ".join(sorted(s.rules)) or "every rule"
                 message = rule.message.replace("{rules}", names)
                 hit = Hit(rule, s.comment_start, s.comment_end, message)

@@ -40,3 +40,17 @@ def test_suppression_that_suppresses_nothing_is_reported_where_it_stands(lint):
     [finding] = lint(text, path="a.md", select=("HL401", "HL900"))
     assert (finding.rule, finding.line, finding.column) == ("HL900", 3, 1)
     assert "HL401" in finding.message
+
+
+def test_a_suppression_of_rules_this_run_leaves_off_is_not_reported_as_unused(lint):
+    text = "Plain tea.\n\n<!-- healthlint-disable-next-line HL401 -->\nA miracle tea.\n"
+    assert lint(text, path="a.md", select=("HL203", "HL900")) == []  # HL401 runs in CI, not here
+    both = "Plain tea.\n\n<!-- healthlint-disable-next-line HL401, HL203 -->\nPlain tea.\n"
+    [finding] = lint(both, path="a.md", select=("HL203", "HL900"))  # HL203 runs and found nothing there
+    assert finding.rule == "HL900"
+
+
+def test_a_suppression_naming_an_unknown_rule_is_still_reported(lint):
+    text = "Plain tea.\n\n<!-- healthlint-disable-next-line HL4O1 -->\nA miracle tea.\n"
+    rules = sorted(f.rule for f in lint(text, path="a.md", select=("HL401", "HL900")))
+    assert rules == ["HL401", "HL900"]
