@@ -17,6 +17,7 @@ from healthlint.checks import kind_module
 from healthlint.checks.base import RULE_TIME_PER_MATCH, Hit, RuleTimeout, rule_budget, time_budget
 from healthlint.document import Document
 from healthlint.finding import Finding
+from healthlint.profiles import known_profiles
 from healthlint.ruleset import Rule
 from healthlint.suppression import parse_suppressions
 
@@ -68,6 +69,7 @@ class Linter:
     def __init__(self, rules: list[Rule], selection: Selection | None = None) -> None:
         self.selection = selection or Selection()
         self.rules = rules
+        self.profiles = known_profiles(rules)
         self._compiled: dict[str, _Compiled] = {}
         self._compiled_for(self.selection.profile)
 
@@ -77,9 +79,25 @@ class Linter:
         return self._compiled[profile]
 
     def profile_of(self, doc: Document) -> str:
+        wanted = self._wanted_profile(doc)
+        return wanted if wanted in self.profiles else self.selection.profile
+
+    def notices(self, doc: Document) -> list[str]:
+        """What to tell about ``doc`` besides its findings: a profile it names that no rule
+        knows, which would otherwise leave the file linted under another without a word."""
+        wanted = self._wanted_profile(doc)
+        if wanted is None or wanted in self.profiles:
+            return []
+        return [
+            f"the file asks for profile {wanted!r}, which does not exist, so it was linted with "
+            f"{self.selection.profile!r}; choose one of {', '.join(sorted(self.profiles))}"
+        ]
+
+    def _wanted_profile(self, doc: Document) -> str | None:
+        """The profile the document's front matter or meta tag names, unless ``--profile`` rules."""
         wanted = doc.metadata.get("profile")
-        if self.selection.profile_forced or not wanted:
-            return self.selection.profile
+        if self.selection.profile_forced or not wanted or not wanted.strip():
+            return None
         return wanted.strip()
 
     def lint(self, doc: Document) -> list[Finding]:

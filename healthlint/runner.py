@@ -193,6 +193,7 @@ def _lint_bytes(linter: CachedLinter, target: Target, data: bytes, result: FileR
     try:
         doc = parse_document(target.display, text, target.fmt)
         result.notices.extend(f"{target.display}: {w}" for w in doc.parsed.warnings)
+        result.notices.extend(f"{target.display}: {n}" for n in linter.compiled().notices(doc))
         result.findings = linter.lint(doc)
     except Exception as exc:  # noqa: BLE001 - any bug: reported against this file, the run goes on
         import traceback

@@ -153,6 +153,18 @@ def test_configured_profile_yields_to_front_matter_but_not_to_the_command_line(p
     assert ("a.md", "ACME1", "error") in findings(capsys, "--profile", "house", "a.md")[1]
 
 
+def test_a_profile_the_file_misspells_is_named_in_a_warning_and_the_run_s_profile_is_used(project, capsys):
+    write(project / "a.md", "---\nprofile: advertisng\n---\n# Tea\n\nOur tea treats arthritis. Not medical advice.\n")
+    write(project / "b.md", "---\nprofile: advertising\n---\n# Tea\n\nOur tea treats arthritis. Not medical advice.\n")
+    code = main(["check", "--format", "json", "a.md", "b.md"])
+    out, err = capsys.readouterr()
+    rules = {(Path(f["path"]).name, f["rule"]) for f in json.loads(out)["findings"]}
+    assert code == 1 and ("b.md", "HL201") in rules and ("a.md", "HL201") not in rules  # HL201 is off in article
+    assert ("a.md", "HL101") in rules
+    assert "a.md: the file asks for profile 'advertisng', which does not exist, so it was linted with 'article'" in err
+    assert "b.md" not in err
+
+
 @pytest.mark.parametrize(("name", "text", "message"), [
     ("pyproject.toml", '[tool.healthlint]\nselct = ["HL101"]\n',
      "pyproject.toml: unknown key 'selct' in [tool.healthlint]; did you mean 'select'?"),
