@@ -217,3 +217,11 @@ def test_a_check_run_does_not_import_shutil(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, check=False)
     assert done.stderr.strip().splitlines()[-1] == "False 1"
+
+
+def test_healthlint_test_on_a_path_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
+    assert main(["test", str(tmp_path / "missing.md")]) == 2
+    err = capsys.readouterr().err
+    assert "healthlint: error:" in err and "missing.md: no such file or folder" in err
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "96-audiology-faq-tinnitus.md"
+    assert main(["test", str(fixture)]) == 0

@@ -24,7 +24,9 @@ def run_test(args: argparse.Namespace) -> int:
     selection = Selection(profile=args.profile or "article", profile_forced=bool(args.profile))
     linter = Linter(rules, selection)
     targets, errors = discover(args.paths)
-    problems: list[str] = list(errors)
+    for error in errors:  # a mistyped path is the caller's mistake, not a failing fixture
+        print(f"healthlint: error: {error}", file=sys.stderr)
+    problems: list[str] = []
     checked = 0
     for target in targets:
         assert target.source is not None
@@ -51,4 +53,4 @@ def run_test(args: argparse.Namespace) -> int:
         f"{verdict}, {len(problems)} mismatch(es).",
         file=sys.stderr,
     )
-    return 1 if problems else 0
+    return 2 if errors else 1 if problems else 0
