@@ -183,6 +183,13 @@ def _set_list(attr: str) -> Callable[[Settings, _Value], None]:
     return setter
 
 
+def _set_select(settings: Settings, value: _Value) -> None:
+    rules = value.strings()
+    if not rules:
+        raise ConfigError(f"{value.where}: 'select' is empty, so no rule would run; leave it out to run every rule")
+    settings.select = rules
+
+
 def _set_profile(settings: Settings, value: _Value) -> None:
     if not isinstance(value.value, str) or not value.value.strip():
         raise value.fail('a profile name, like "article"')
@@ -194,7 +201,17 @@ def _set_fail_on(settings: Settings, value: _Value) -> None:
 
 
 def _set_severity(settings: Settings, value: _Value) -> None:
-    settings.severity = {k: v.choice(SEVERITY_LEVELS) for k, v in value.entries()}
+    settings.severity = {k: _severity(v) for k, v in value.entries()}
+
+
+def _severity(value: _Value) -> str:
+    """YAML 1.1 reads a bare ``off`` as false, so false is "off"; a bare ``on`` is true."""
+    if value.value is False:
+        return "off"
+    if value.value is True:
+        raise ConfigError(f"{value.fail('one of ' + ', '.join(SEVERITY_LEVELS))}; YAML reads a bare on, yes or "
+                          'true as true: write the severity in quotes, like "error"')
+    return value.choice(SEVERITY_LEVELS)
 
 
 def _set_per_file_ignores(settings: Settings, value: _Value) -> None:
@@ -210,7 +227,7 @@ def _set_rule_dirs(settings: Settings, value: _Value) -> None:
 
 
 _KEYS: dict[str, Callable[[Settings, _Value], None]] = {
-    "select": _set_list("select"),
+    "select": _set_select,
     "extend-select": _set_list("extend_select"),
     "ignore": _set_list("ignore"),
     "per-file-ignores": _set_per_file_ignores,

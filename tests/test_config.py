@@ -178,6 +178,11 @@ def test_a_profile_the_file_misspells_is_named_in_a_warning_and_the_run_s_profil
     (".healthlint.yaml", "severity: {HL401: warn}\n",
      (".healthlint.yaml: 'severity.HL401' must be one of error, warning, info, off; got a string ('warn'); "
       "did you mean 'warning'?")),
+    (".healthlint.yaml", "select: []\n",
+     ".healthlint.yaml: 'select' is empty, so no rule would run; leave it out to run every rule"),
+    (".healthlint.yaml", "severity: {HL401: on}\n",
+     (".healthlint.yaml: 'severity.HL401' must be one of error, warning, info, off; got true/false (True); "
+      'YAML reads a bare on, yes or true as true: write the severity in quotes, like "error"')),
     (".healthlint.yaml", "severity: [HL401]\n",
      ".healthlint.yaml: 'severity' must be a table (a mapping of keys to values); got a list"),
     (".healthlint.yaml", "per-file-ignores: {'*.md': HL401}\n",
@@ -272,3 +277,16 @@ def test_an_empty_yaml_file_is_a_configuration_with_defaults(project):
 ])
 def test_globs_match_names_anywhere_and_paths_from_the_config_folder(path, glob, expected):
     assert path_matches(path, glob) is expected
+
+
+def test_a_bare_off_in_yaml_turns_the_rule_off(project, capsys):
+    write(project / ".healthlint.yaml", "severity:\n  HL401: off\n")
+    write(project / "a.md", HYPE)
+    assert findings(capsys, "a.md") == (0, set())
+
+
+@pytest.mark.parametrize("value", ["", ",", " , "])
+def test_a_select_that_names_no_rule_is_a_usage_error(project, capsys, value):
+    write(project / "a.md", HYPE)
+    err = error_of(capsys, "--select", value, "a.md")
+    assert "names no rule" in err and "leave it out to run every rule" in err

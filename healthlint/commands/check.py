@@ -25,9 +25,13 @@ if TYPE_CHECKING:
 
 def resolver_from_args(args: argparse.Namespace) -> ConfigResolver:
     """Configuration files as the command line asks, with its options on top."""
+    select = split_list(args.select)
+    if select == []:  # an unset variable in a CI script ("--select $RULES") must not turn every rule off
+        raise UsageError(f"--select {args.select!r} names no rule; give rule ids, names or prefixes, "
+                         "or leave it out to run every rule")
     overrides = Overrides(
         profile=args.profile or None,
-        select=split_list(args.select),
+        select=select,
         extend_select=split_list(args.extend_select) or [],
         ignore=split_list(args.ignore) or [],
         fail_on=args.fail_on,
