@@ -111,7 +111,17 @@ def path_matches(rel: str, glob: str) -> bool:
     parts = rel.split("/")
     if "/" not in glob:
         return any(fnmatch.fnmatchcase(part, glob) for part in parts)
-    return any(fnmatch.fnmatchcase("/".join(parts[:n]), glob) for n in range(1, len(parts) + 1))
+    globs = _zero_or_more_folders(glob)
+    return any(fnmatch.fnmatchcase("/".join(parts[:n]), g) for n in range(1, len(parts) + 1) for g in globs)
+
+
+def _zero_or_more_folders(glob: str) -> list[str]:
+    """``glob`` with each ``**/`` read as one or more folders (fnmatch's ``*`` crosses
+    ``/``) or as none, as in ``.gitignore``: ``**/legal/*`` also matches ``legal/terms.md``."""
+    head, sep, tail = glob.partition("**/")
+    if not sep:
+        return [glob]
+    return [head + way + rest for rest in _zero_or_more_folders(tail) for way in ("*/", "")]
 
 
 def _names(finding: Finding, rules: list[str]) -> bool:

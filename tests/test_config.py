@@ -274,6 +274,12 @@ def test_an_empty_yaml_file_is_a_configuration_with_defaults(project):
     ("docs/legacy/a.md", "./docs/legacy/", True),
     ("other/docs/legacy/a.md", "docs/legacy", False),
     ("docs/a.md", "*.txt", False),
+    ("legal/terms.md", "**/legal/*", True),  # **/ is zero or more folders, as in .gitignore
+    ("site/legal/terms.md", "**/legal/*", True),
+    ("a/b/legal/terms.md", "**/legal/*", True),
+    ("docs/a.md", "docs/**/a.md", True),
+    ("docs/x/y/a.md", "docs/**/a.md", True),
+    ("legalese/terms.md", "**/legal/*", False),
 ])
 def test_globs_match_names_anywhere_and_paths_from_the_config_folder(path, glob, expected):
     assert path_matches(path, glob) is expected
