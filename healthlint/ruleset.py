@@ -28,6 +28,7 @@ COMMON_FIELDS = {
 REQUIRED_FIELDS = ("id", "name", "category", "severity", "kind", "message", "why", "references")
 RULE_ID = re.compile(r"[A-Z][A-Z0-9]*\d+[a-z]?")
 RULE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass
@@ -102,6 +103,7 @@ def load_rule_file(path: Path, trusted: bool = False) -> Rule:
         if missing not in data:
             raise RuleFileError(where, missing, f"is required for a {kind} rule")
     _check_common(where, data)
+    _check_message(where, data["message"], kind, getattr(module, "PLACEHOLDERS", ("match",)))
     options = {k: v for k, v in data.items() if k in module.FIELDS}
     rule = Rule(
         id=data["id"], name=data["name"], category=data["category"], severity=data["severity"],
@@ -135,6 +137,17 @@ def _check_common(where: str, data: dict[str, Any]) -> None:
             raise RuleFileError(where, f"examples.{key}", "examples have only 'fail' and 'pass' lists")
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise RuleFileError(where, f"examples.{key}", "must be a list of example texts")
+
+
+def _check_message(where: str, message: str, kind: str, placeholders: tuple[str, ...]) -> None:
+    """A message is one line (text, GitHub and editor output print one finding per line),
+    and names only placeholders its kind fills: ``{mtch}`` would be printed as written."""
+    if "\n" in message or "\r" in message:
+        raise RuleFileError(where, "message", "must be one line: every output prints a finding's message on its line")
+    for name in PLACEHOLDER.findall(message):
+        if name not in placeholders:
+            usable = ", ".join("{" + p + "}" for p in placeholders)
+            raise RuleFileError(where, "message", f"{{{name}}} is not filled in for a {kind} rule; it can use {usable}")
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:

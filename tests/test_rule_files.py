@@ -61,6 +61,8 @@ def test_user_rule_folder_adds_rules(tmp_path, capsys):
         (("patterns:", "patterns_:"), "patterns_", "did you mean 'patterns'?"),
         (("'\\bdetox\\b'", "'(detox'"), "patterns[0]", "invalid regular expression"),
         (("category: hype\n", ""), "category", "is required"),
+        (("{match}", "{mtch}"), "message", "{mtch} is not filled in for a phrase rule; it can use {match}"),
+        (('is vague"', 'is vague\\nsecond line"'), "message", "must be one line"),
     ],
 )
 def test_malformed_rule_file_stops_the_run_naming_file_field_and_problem(tmp_path, capsys, change, field, problem):

@@ -1,6 +1,7 @@
 """Rule kinds. Each kind is one module with the same interface:
 
 - ``FIELDS``: the kind's own rule fields and their types; ``REQUIRED``: which must be set;
+  ``PLACEHOLDERS``: the ``{...}`` its messages may name, when not just ``{match}``;
 - ``validate(rule)``: check the kind's fields (compile patterns, check values), raising
   :class:`healthlint.errors.RuleFileError` naming the field;
 - ``Check(rules)``: compiled once per run, with ``run(doc) -> Iterable[Hit]``; the

@@ -16,6 +16,7 @@ from healthlint.errors import RuleFileError
 from healthlint.readability import FORMULAS, counts
 from healthlint.ruleset import Rule
 
+PLACEHOLDERS = ("score", "limit")  # what ``{...}`` the message may name
 FIELDS = {"formula": str, "max": (int, float), "min": (int, float), "min_words": int}
 REQUIRED = ("formula",)
 

@@ -14,6 +14,7 @@ from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
 
+PLACEHOLDERS = ("match", "suggestion")  # what ``{...}`` the message may name
 FIELDS = {"swap": dict, "exceptions": dict, "near": dict}
 REQUIRED = ("swap",)
 

@@ -13,6 +13,7 @@ from healthlint.checks.base import Hit
 from healthlint.document import Document
 from healthlint.ruleset import Rule
 
+PLACEHOLDERS = ("rules",)  # what ``{...}`` the message may name
 FIELDS: dict[str, type] = {}
 REQUIRED: tuple[str, ...] = ()
 
