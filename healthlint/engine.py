@@ -88,10 +88,10 @@ class Linter:
         wanted = self._wanted_profile(doc)
         if wanted is None or wanted in self.profiles:
             return []
-        return [
-            f"the file asks for profile {wanted!r}, which does not exist, so it was linted with "
-            f"{self.selection.profile!r}; choose one of {', '.join(sorted(self.profiles))}"
-        ]
+        choices = ", ".join(sorted(self.profiles))
+        notice = (f"the file asks for profile {wanted!r}, which does not exist, so it was linted with "
+                  f"{self.selection.profile!r}; choose one of {choices}")
+        return [notice]
 
     def _wanted_profile(self, doc: Document) -> str | None:
         """The profile the document's front matter or meta tag names, unless ``--profile`` rules."""

@@ -225,3 +225,26 @@ def test_healthlint_test_on_a_path_that_does_not_exist_is_a_usage_error(tmp_path
     assert "healthlint: error:" in err and "missing.md: no such file or folder" in err
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "96-audiology-faq-tinnitus.md"
     assert main(["test", str(fixture)]) == 0
+
+
+def test_rules_lists_only_what_select_ignore_and_profile_leave_on(capsys):
+    def listed(*args: str) -> list[str]:
+        assert main(["rules", "--format", "json", *args]) == 0
+        return [row["id"] for row in json.loads(capsys.readouterr().out)]
+
+    every = listed()
+    assert listed("--select", "HL401,HL1") == [r for r in every if r == "HL401" or r.startswith("HL1")]
+    article = listed("--profile", "article")  # what a plain check runs: fewer than every rule
+    assert "HL201" in every and "HL201" not in article
+    assert listed("--ignore", "hype-language") == [r for r in article if r != "HL401"]
+    assert "HL201" in listed("--profile", "advertising") and "HL201" not in listed("--profile", "article")
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["--select", "NOPE"], "--select NOPE: no rule has this id, name or id prefix"),
+    (["--select", ""], "names no rule"),
+    (["--profile", "advertisng"], "unknown profile 'advertisng'"),
+])
+def test_rules_with_a_selection_that_names_nothing_is_a_usage_error(capsys, args, problem):
+    assert main(["rules", *args]) == 2
+    assert problem in capsys.readouterr().err
