@@ -425,7 +425,7 @@ def test_blocks_nested_beyond_the_parser_limit_are_masked_with_a_warning():
     assert parsed.masked.split() == ["After."]
     [warning] = parsed.warnings
     assert warning == (
-        "line 1: blocks nested too deeply for the Markdown parser (limit 20 levels); the text"
+        "line 1: blocks nested too deeply for the Markdown parser (it follows 20 levels: a quote takes one, a list two); the text"
         " inside was not linted"
     )
 

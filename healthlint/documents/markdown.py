@@ -80,12 +80,12 @@ def parse(text: str) -> Parsed:
     if recorder.cut_at_line is not None:
         parsed.warnings.append(
             f"line {recorder.cut_at_line + 1}: blocks nested too deeply for the Markdown parser"
-            f" (limit {NESTING_LIMIT} levels); the text inside was not linted"
+            f" (it follows {NESTING_LIMIT} levels: a quote takes one, a list two); the text inside was not linted"
         )
     if recorder.list_cut_at_line is not None:
         parsed.warnings.append(
             f"line {recorder.list_cut_at_line + 1}: lists nested too deeply for the Markdown parser"
-            f" (limit {NESTING_LIMIT} levels); the deeper list markers were read as text"
+            f" (it follows {NESTING_LIMIT} levels, and each list takes two); the deeper list markers were read as text"
         )
     _Walker(source, parsed).walk(tokens)
     parsed.footnote_labels = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
