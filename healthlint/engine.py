@@ -126,12 +126,16 @@ class _Compiled:
 
     def __init__(self, rules: list[Rule], selection: Selection) -> None:
         self.severity: dict[str, str] = {}
-        self.not_run: set[str] = set()  # ids and names of the rules this profile and selection leave off
+        # Ids and names of the rules that options turn off (--select, --ignore, a severity
+        # of "off"), which pre-commit and CI may set differently; not those the profile does.
+        self.not_run: set[str] = set()
+        plain = Selection(profile=selection.profile)
         by_kind: dict[str, list[Rule]] = {}
         for rule in rules:
             level = selection.severity_of(rule)
             if level is None:
-                self.not_run.update((rule.id, rule.name))
+                if plain.severity_of(rule) is not None:
+                    self.not_run.update((rule.id, rule.name))
                 continue
             self.severity[rule.id] = level
             by_kind.setdefault(rule.kind, []).append(rule)
@@ -156,8 +160,8 @@ def _suppress(doc: Document, hits: list[Hit], compiled: _Compiled) -> list[Findi
     rule = compiled.suppression_rule
     if rule is not None:
         for s in suppressions:
-            # A suppression of rules that are off in this run (--ignore, a profile, a
-            # severity of "off") may still be needed where they run, as in CI.
+            # A suppression of rules that this run's options turn off may still be needed
+            # where they run, as in CI.
             if not s.used and not (s.rules and s.rules <= compiled.not_run):
                 names = ", ".join(sorted(s.rules)) or "every rule"
                 message = rule.message.replace("{rules}", names)

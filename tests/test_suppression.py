@@ -50,6 +50,11 @@ def test_a_suppression_of_rules_this_run_leaves_off_is_not_reported_as_unused(li
     assert finding.rule == "HL900"
 
 
+def test_a_suppression_of_a_rule_the_profile_leaves_off_is_reported(lint):
+    text = "Plain tea.\n\n<!-- healthlint-disable-next-line HL201 -->\nOur tea treats arthritis.\n"
+    assert "HL900" in {f.rule for f in lint(text, path="a.md")}  # HL201 is off in the article profile
+
+
 def test_a_suppression_naming_an_unknown_rule_is_still_reported(lint):
     text = "Plain tea.\n\n<!-- healthlint-disable-next-line HL4O1 -->\nA miracle tea.\n"
     rules = sorted(f.rule for f in lint(text, path="a.md", select=("HL401", "HL900")))
