@@ -91,7 +91,6 @@ def test_trying_each_start_word_finds_exactly_what_scanning_the_blocks_finds():
     docs = [parse_document(str(p), p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.*"))
             if p.suffix in (".md", ".html", ".txt")]
     assert len(docs) > 50
-    budget = Budget()
     compared = 0
     for rule_id, (pattern, gate, anchor) in _builtin_parts():
         if anchor is None:
@@ -99,7 +98,7 @@ def test_trying_each_start_word_finds_exactly_what_scanning_the_blocks_finds():
         for doc in docs:
             scanned = [(m.span(), m.group()) for start, end in patterns._regions(gate, doc)
                        for m in pattern.finditer(doc.masked, start, end) if m.end() > m.start()]
-            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, patterns._regions(gate, doc), anchor, doc, 0, budget)]
+            tried = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, patterns._regions(gate, doc), anchor, doc, 0, Budget())]
             assert tried == scanned, (rule_id, pattern.pattern[:80], doc.path)
             compared += len(scanned)
     assert compared > 500  # the fixtures do exercise the patterns
@@ -157,7 +156,6 @@ def _random_text(rng) -> str:
 
 def test_start_phrases_find_exactly_what_a_scan_finds_on_generated_patterns_and_texts():
     rng = random.Random(20261202)
-    budget = Budget()
     compared = anchored = 0
     for _ in range(400):
         source = _random_pattern(rng)
@@ -172,7 +170,7 @@ def test_start_phrases_find_exactly_what_a_scan_finds_on_generated_patterns_and_
             for region in ([(0, len(text))], [(0, len(text) // 2), (len(text) // 2 + 1, len(text))]):
                 scanned = [m.span() for start, end in region for m in pattern.finditer(text, start, end)
                            if m.end() > m.start()]
-                tried = [m.span() for _, _, m in patterns._anchored(pattern, region, anchor, doc, 0, budget)]
+                tried = [m.span() for _, _, m in patterns._anchored(pattern, region, anchor, doc, 0, Budget())]
                 assert tried == scanned, (source, text)
                 compared += len(scanned)
     assert anchored > 150 and compared > 300
