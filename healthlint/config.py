@@ -186,7 +186,8 @@ def _set_list(attr: str) -> Callable[[Settings, _Value], None]:
 def _set_select(settings: Settings, value: _Value) -> None:
     rules = value.strings()
     if not rules:
-        raise ConfigError(f"{value.where}: 'select' is empty, so no rule would run; leave it out to run every rule")
+        raise ConfigError(f"{value.where}: 'select' is empty, so no rule would run; leave it out to run every rule, "
+                          "or list the files to skip in 'exclude'")
     settings.select = rules
 
 
@@ -209,8 +210,8 @@ def _severity(value: _Value) -> str:
     if value.value is False:
         return "off"
     if value.value is True:
-        raise ConfigError(f"{value.fail('one of ' + ', '.join(SEVERITY_LEVELS))}; YAML reads a bare on, yes or "
-                          'true as true: write the severity in quotes, like "error"')
+        raise ConfigError(f"{value.where}: '{value.key}' is on, which YAML reads as true; write the severity in "
+                          'quotes, like "error" or "off"')
     return value.choice(SEVERITY_LEVELS)
 
 

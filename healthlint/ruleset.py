@@ -103,11 +103,12 @@ def load_rule_file(path: Path, trusted: bool = False) -> Rule:
         if missing not in data:
             raise RuleFileError(where, missing, f"is required for a {kind} rule")
     _check_common(where, data)
-    _check_message(where, data["message"], kind, getattr(module, "PLACEHOLDERS", ("match",)))
+    message = data["message"].strip()
+    _check_message(where, message, kind, getattr(module, "PLACEHOLDERS", ("match",)))
     options = {k: v for k, v in data.items() if k in module.FIELDS}
     rule = Rule(
         id=data["id"], name=data["name"], category=data["category"], severity=data["severity"],
-        kind=kind, message=data["message"], why=data["why"].strip(),
+        kind=kind, message=message, why=data["why"].strip(),
         references=[str(r) for r in data["references"]], path=where,
         examples=data.get("examples", {}), profiles=data.get("profiles", {}),
         enabled=data.get("enabled", True), description=data.get("description", ""),
@@ -140,14 +141,26 @@ def _check_common(where: str, data: dict[str, Any]) -> None:
 
 
 def _check_message(where: str, message: str, kind: str, placeholders: tuple[str, ...]) -> None:
-    """A message is one line (text, GitHub and editor output print one finding per line),
-    and names only placeholders its kind fills: ``{mtch}`` would be printed as written."""
+    """A message is one line (text, GitHub and editor output print one finding per line;
+    the line break a folded YAML scalar ends with is dropped), and a placeholder close to
+    one its kind fills is a typo: ``{mtch}`` would be printed as written. Other braces
+    (``{dose}``, ``{0}``) are text."""
     if "\n" in message or "\r" in message:
         raise RuleFileError(where, "message", "must be one line: every output prints a finding's message on its line")
-    for name in PLACEHOLDER.findall(message):
-        if name not in placeholders:
+    for name in set(PLACEHOLDER.findall(message)) - set(placeholders):
+        # Imported here: rule files are read only when the compiled rules are not cached.
+        from difflib import get_close_matches
+
+        if name in _every_placeholder() or get_close_matches(name, placeholders, n=1, cutoff=0.75):
             usable = ", ".join("{" + p + "}" for p in placeholders)
             raise RuleFileError(where, "message", f"{{{name}}} is not filled in for a {kind} rule; it can use {usable}")
+
+
+def _every_placeholder() -> set[str]:
+    """The placeholders some kind fills: one that this rule's kind does not is a mistake."""
+    from healthlint.checks import KINDS, kind_module
+
+    return {name for kind in KINDS for name in getattr(kind_module(kind), "PLACEHOLDERS", ("match",))}
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from healthlint.engine import Selection
 from healthlint.finding import Finding
 from healthlint.lexicons import builtin_rules_dir
 from healthlint.profiles import DEFAULT_PROFILE
+
+ANY_FOLDERS = re.compile(r"(?:^|(?<=/))\*\*/")
+"""A ``**/`` that is a whole path segment: zero or more folders."""
+REPEATED_ANY_FOLDERS = re.compile(r"(?:\*\*/){2,}")
 
 
 @dataclass
@@ -111,17 +116,19 @@ def path_matches(rel: str, glob: str) -> bool:
     parts = rel.split("/")
     if "/" not in glob:
         return any(fnmatch.fnmatchcase(part, glob) for part in parts)
-    globs = _zero_or_more_folders(glob)
+    globs = _zero_or_more_folders(REPEATED_ANY_FOLDERS.sub("**/", glob))
     return any(fnmatch.fnmatchcase("/".join(parts[:n]), g) for n in range(1, len(parts) + 1) for g in globs)
 
 
 def _zero_or_more_folders(glob: str) -> list[str]:
-    """``glob`` with each ``**/`` read as one or more folders (fnmatch's ``*`` crosses
-    ``/``) or as none, as in ``.gitignore``: ``**/legal/*`` also matches ``legal/terms.md``."""
-    head, sep, tail = glob.partition("**/")
-    if not sep:
+    """``glob`` with each ``**/`` that is a whole path segment read as one or more folders
+    (fnmatch's ``*`` crosses ``/``) or as none, as in ``.gitignore``: ``**/legal/*`` also
+    matches ``legal/terms.md``. Elsewhere (``a**/b``) ``**`` is just ``*``."""
+    at = next((m.start() for m in ANY_FOLDERS.finditer(glob)), -1)
+    if at < 0:
         return [glob]
-    return [head + way + rest for rest in _zero_or_more_folders(tail) for way in ("*/", "")]
+    head, rest = glob[:at], _zero_or_more_folders(glob[at + 3 :])
+    return [head + way + tail for tail in rest for way in ("*/", "")]
 
 
 def _names(finding: Finding, rules: list[str]) -> bool:

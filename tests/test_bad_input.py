@@ -166,7 +166,7 @@ def test_ten_thousand_nested_markdown_lists_keep_all_text_linted(tmp_path, capsy
     assert out == f"{path}:1:20003: {HYPE}\n{path}:3:9: {HYPE}\n"
     assert err.splitlines()[0] == (
         f"healthlint: warning: {path}: line 1: lists nested too deeply for the Markdown parser "
-        "(it follows 20 levels, and each list takes two); the deeper list markers were read as text"
+        "(the parser reads at most 20 levels; a list counts as two); the deeper list markers were read as text"
     )
 
 
@@ -176,7 +176,7 @@ def test_ten_thousand_nested_markdown_quotes_are_reported_and_the_rest_is_linted
     assert (code, out) == (1, f"{path}:3:9: {HYPE}\n")
     assert err.splitlines()[0] == (
         f"healthlint: warning: {path}: line 1: blocks nested too deeply for the Markdown parser "
-        "(it follows 20 levels: a quote takes one, a list two); the text inside was not linted"
+        "(the parser reads at most 20 levels; a quote counts as one, a list as two); the text inside was not linted"
     )
 
 

@@ -179,10 +179,9 @@ def test_a_profile_the_file_misspells_is_named_in_a_warning_and_the_run_s_profil
      (".healthlint.yaml: 'severity.HL401' must be one of error, warning, info, off; got a string ('warn'); "
       "did you mean 'warning'?")),
     (".healthlint.yaml", "select: []\n",
-     ".healthlint.yaml: 'select' is empty, so no rule would run; leave it out to run every rule"),
+     ".healthlint.yaml: 'select' is empty, so no rule would run; leave it out to run every rule, or list the files to skip in 'exclude'"),
     (".healthlint.yaml", "severity: {HL401: on}\n",
-     (".healthlint.yaml: 'severity.HL401' must be one of error, warning, info, off; got true/false (True); "
-      'YAML reads a bare on, yes or true as true: write the severity in quotes, like "error"')),
+     '.healthlint.yaml: \'severity.HL401\' is on, which YAML reads as true; write the severity in quotes, like "error" or "off"'),
     (".healthlint.yaml", "severity: [HL401]\n",
      ".healthlint.yaml: 'severity' must be a table (a mapping of keys to values); got a list"),
     (".healthlint.yaml", "per-file-ignores: {'*.md': HL401}\n",
@@ -280,6 +279,9 @@ def test_an_empty_yaml_file_is_a_configuration_with_defaults(project):
     ("docs/a.md", "docs/**/a.md", True),
     ("docs/x/y/a.md", "docs/**/a.md", True),
     ("legalese/terms.md", "**/legal/*", False),
+    ("ab.md", "a**/b.md", False),  # ** inside a segment is just *
+    ("ax/b.md", "a**/b.md", True),
+    ("b/c/x.md", "**/" * 30 + "x.md", True),  # a run of **/ is one
 ])
 def test_globs_match_names_anywhere_and_paths_from_the_config_folder(path, glob, expected):
     assert path_matches(path, glob) is expected

@@ -159,6 +159,18 @@ def test_the_text_of_raw_html_blocks_is_prose_at_its_place_and_the_tags_are_not(
     assert [(m.label, text[m.start : m.end]) for m in parsed.markers] == [("1", "<sup>1</sup>")]
 
 
+def test_raw_html_text_after_a_bare_less_than_sign_is_prose():
+    text = "# T\n\n<td><5 days: a miracle.</td>\n"
+    at = find(text, "5 days")
+    assert parse(text).masked[at - 1 : at + 16] == "<5 days: a miracle."[:17]
+
+
+def test_a_raw_html_paragraph_in_a_quote_or_footnote_is_a_block_of_that_kind():
+    text = "> <div>Our tea soothes.</div>\n\nText[^1].\n\n[^1]: <span>Smith 2020.</span>\n"
+    kinds = {(b.kind, b.label) for b in parse(text).blocks}
+    assert ("quote", None) in kinds and ("footnote", "1") in kinds
+
+
 def test_a_raw_html_block_of_comments_alone_adds_no_prose():
     text = "<!-- ok: HL101 -->\n<!-- fixture: notes -->\n\nZinc.\n"
     parsed = parse(text)
@@ -425,7 +437,7 @@ def test_blocks_nested_beyond_the_parser_limit_are_masked_with_a_warning():
     assert parsed.masked.split() == ["After."]
     [warning] = parsed.warnings
     assert warning == (
-        "line 1: blocks nested too deeply for the Markdown parser (it follows 20 levels: a quote takes one, a list two); the text"
+        "line 1: blocks nested too deeply for the Markdown parser (the parser reads at most 20 levels; a quote counts as one, a list as two); the text"
         " inside was not linted"
     )
 

@@ -63,6 +63,7 @@ def test_user_rule_folder_adds_rules(tmp_path, capsys):
         (("category: hype\n", ""), "category", "is required"),
         (("{match}", "{mtch}"), "message", "{mtch} is not filled in for a phrase rule; it can use {match}"),
         (('is vague"', 'is vague\\nsecond line"'), "message", "must be one line"),
+        (("{match}", "{suggestion}"), "message", "{suggestion} is not filled in for a phrase rule"),
     ],
 )
 def test_malformed_rule_file_stops_the_run_naming_file_field_and_problem(tmp_path, capsys, change, field, problem):
@@ -98,3 +99,14 @@ def test_pathologically_nested_rule_file_is_an_error_not_a_crash(tmp_path, capsy
     assert main(["check", "--rules", str(folder), str(article)]) == 2
     err = capsys.readouterr().err
     assert str(folder / "acme.yaml") in err and "Traceback" not in err
+
+
+def test_a_message_may_hold_other_braces_and_end_with_a_folded_line_break(tmp_path, capsys):
+    text = VALID.replace('message: "\\"{match}\\" is vague"',
+                         'message: >\n  "{match}" is vague: write the dose as {amount} {unit} ({0}, {{dose}})\n')
+    assert 'message: >' in text
+    article = tmp_path / "a.txt"
+    article.write_text("Try our detox tea.\n")
+    assert main(["check", "--rules", str(rule_dir(tmp_path, text)), "--select", "ACME1", str(article)]) == 1
+    out = capsys.readouterr().out
+    assert '"detox" is vague: write the dose as {amount} {unit} ({0}, {{dose}})\n' in out

@@ -62,6 +62,8 @@ and autolinks, links, images and footnotes, entities, emphasis and strikethrough
 NON_NEWLINE = re.compile(r"[^\r\n]+")
 PROSE_OR_ENTITY = re.compile(rb"\x01+|\x02")
 HTML_PROSE = re.compile(r"[^ \r\n]+")
+TAG_START = re.compile(r"[A-Za-z/!?]")
+"""What follows ``<`` when it opens a tag, a comment or a declaration, in HTML."""
 """Characters the HTML reader left in its masked copy of a raw HTML block."""
 NESTING_LIMIT = 20
 """markdown-it's ``maxNesting``: deeper containers are skipped, which bounds recursion."""
@@ -80,12 +82,12 @@ def parse(text: str) -> Parsed:
     if recorder.cut_at_line is not None:
         parsed.warnings.append(
             f"line {recorder.cut_at_line + 1}: blocks nested too deeply for the Markdown parser"
-            f" (it follows {NESTING_LIMIT} levels: a quote takes one, a list two); the text inside was not linted"
+            f" (the parser reads at most {NESTING_LIMIT} levels; a quote counts as one, a list as two); the text inside was not linted"
         )
     if recorder.list_cut_at_line is not None:
         parsed.warnings.append(
             f"line {recorder.list_cut_at_line + 1}: lists nested too deeply for the Markdown parser"
-            f" (it follows {NESTING_LIMIT} levels, and each list takes two); the deeper list markers were read as text"
+            f" (the parser reads at most {NESTING_LIMIT} levels; a list counts as two); the deeper list markers were read as text"
         )
     _Walker(source, parsed).walk(tokens)
     parsed.footnote_labels = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
@@ -388,6 +390,8 @@ def _text_outside_tags(html: str) -> bool:
             return True
         if opening < 0:
             return False
+        if not TAG_START.match(html, opening + 1):  # "<5 days" is text, as browsers show it
+            return True
         comment = html.startswith("<!--", opening)
         close = html.find("-->" if comment else ">", opening + (4 if comment else 1))
         if close < 0:
@@ -701,18 +705,21 @@ class _Walker:
         masked = page.masked
         for run in HTML_PROSE.finditer(masked):
             a, b = run.span()
-            if masked[a:b] == content[a:b]:
-                for lo, hi in cmap.spans(a, b):
-                    self.source.show(lo, hi)
-                continue
-            for offset in range(a, b):  # a run holding decoded entities: rare, and short
-                for lo, hi in cmap.spans(offset, offset + 1):
-                    if masked[offset] == content[offset]:
-                        self.source.show(lo, hi)
-                    else:
-                        self.source.show_entity(lo, hi, masked[offset])
+            for lo, hi in cmap.spans(a, b):
+                self.source.show(lo, hi)
+            entity = content.find("&", a, b)  # a decoded entity stands where its "&" was
+            while entity >= 0:
+                if masked[entity] != "&":
+                    lo, hi = next(cmap.spans(entity, entity + 1))
+                    self.source.show_entity(lo, hi, masked[entity])
+                entity = content.find("&", entity + 1, b)
+        footnote = next((c.label for c in self.containers if c.kind == "footnote"), None)
         for block in page.blocks:
-            self.parsed.blocks.append(replace(block, start=cmap.start(block.start), end=cmap.end(block.end)))
+            start, end = cmap.start(block.start), cmap.end(block.end)
+            if block.kind == "paragraph":  # a paragraph inside a quote, list item or footnote is one of those
+                self.parsed.blocks.append(self._paragraph(start, end, footnote))
+            else:
+                self.parsed.blocks.append(replace(block, start=start, end=end, label=block.label or footnote))
         for link in page.links:
             self.parsed.links.append(replace(link, start=cmap.start(link.start), end=cmap.end(link.end)))
         for marker in page.markers:
