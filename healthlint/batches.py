@@ -41,8 +41,7 @@ def plan(resolver: ConfigResolver, targets: list[Target], use_cache: bool = True
             folders = tuple(settings.rule_dirs)
             if folders not in loaded:
                 loaded[folders] = cached_rules(list(folders), use_cache)
-            _check_profile(settings, loaded[folders])
-            _check_rule_names(settings, loaded[folders], resolver.overrides)
+            check_settings(settings, loaded[folders], resolver.overrides)
             batches[id(settings)] = Batch(settings, loaded[folders])
         return batches[id(settings)]
 
@@ -68,6 +67,12 @@ def lint_batches(
         )
         by_target.update((id(t), r) for t, r in zip(ordered, results, strict=True))
     return [by_target[id(t)] for t in targets]
+
+
+def check_settings(settings: Settings, rules: list[Rule], overrides: Overrides) -> None:
+    """Stop on a profile or a rule name in ``settings`` that ``rules`` do not know."""
+    _check_profile(settings, rules)
+    _check_rule_names(settings, rules, overrides)
 
 
 def _check_profile(settings: Settings, rules: list[Rule]) -> None:

@@ -241,7 +241,8 @@ def test_rules_lists_only_what_select_ignore_and_profile_leave_on(capsys):
 
 
 @pytest.mark.parametrize(("args", "problem"), [
-    (["--select", "NOPE"], "--select NOPE: no rule has this id, name or id prefix"),
+    (["--select", "NOPE"], "--select NOPE: not a rule id, name or id prefix"),
+    (["--ignore", "hype-langauge"], "--ignore hype-langauge: not a rule id, name or id prefix; did you mean 'hype-language'?"),
     (["--select", ""], "names no rule"),
     (["--profile", "advertisng"], "unknown profile 'advertisng'"),
 ])

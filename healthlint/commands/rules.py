@@ -6,17 +6,18 @@ from __future__ import annotations
 import argparse
 import json
 
+from healthlint.batches import check_settings
 from healthlint.cli import rule_folders, split_list
-from healthlint.engine import Selection
 from healthlint.errors import UsageError
-from healthlint.profiles import known_profiles
+from healthlint.profiles import DEFAULT_PROFILE, known_profiles
 from healthlint.ruleset import Rule, load_rules
+from healthlint.settings import Overrides, Settings
 
 
 def run_rules(args: argparse.Namespace) -> int:
     rules = load_rules(rule_folders(args.rules))
     profiles = sorted(known_profiles(rules))
-    rules = _selected(rules, args, profiles)
+    rules = _selected(rules, args)
     if args.format == "json":
         print(json.dumps([_row(r, profiles) for r in rules], indent=2))
         return 0
@@ -31,21 +32,18 @@ def run_rules(args: argparse.Namespace) -> int:
     return 0
 
 
-def _selected(rules: list[Rule], args: argparse.Namespace, profiles: list[str]) -> list[Rule]:
+def _selected(rules: list[Rule], args: argparse.Namespace) -> list[Rule]:
     """The rules ``check`` would run with the same ``--select``, ``--ignore``,
     ``--extend-select`` and ``--profile``; every rule when none is given."""
     select, ignore, extend = (split_list(v) for v in (args.select, args.ignore, args.extend_select))
     if select is None and ignore is None and extend is None and args.profile is None:
         return rules
-    if args.profile is not None and args.profile not in profiles:
-        raise UsageError(f"unknown profile {args.profile!r}; choose one of {', '.join(profiles)}")
     if select == []:
         raise UsageError(f"--select {args.select!r} names no rule; leave it out to list every rule")
-    for option, names in (("--select", select), ("--ignore", ignore), ("--extend-select", extend)):
-        for name in names or ():
-            if not any(name in (r.id, r.name) or r.id.startswith(name) for r in rules):
-                raise UsageError(f"{option} {name}: no rule has this id, name or id prefix")
-    selection = Selection(profile=args.profile or "article", select=select, ignore=ignore or [], extend=extend or [])
+    settings = Settings(profile=args.profile or DEFAULT_PROFILE, select=select, extend_select=extend or [],
+                        ignore=ignore or [])
+    check_settings(settings, rules, Overrides())
+    selection = settings.selection()
     return [r for r in rules if selection.severity_of(r) is not None]
 
 

@@ -62,9 +62,9 @@ and autolinks, links, images and footnotes, entities, emphasis and strikethrough
 NON_NEWLINE = re.compile(r"[^\r\n]+")
 PROSE_OR_ENTITY = re.compile(rb"\x01+|\x02")
 HTML_PROSE = re.compile(r"[^ \r\n]+")
+"""Characters the HTML reader left in its masked copy of a raw HTML block."""
 TAG_START = re.compile(r"[A-Za-z/!?]")
 """What follows ``<`` when it opens a tag, a comment or a declaration, in HTML."""
-"""Characters the HTML reader left in its masked copy of a raw HTML block."""
 NESTING_LIMIT = 20
 """markdown-it's ``maxNesting``: deeper containers are skipped, which bounds recursion."""
 CONTAINER_OPENERS = frozenset({"blockquote_open", "list_item_open", "footnote_reference_open"})
