@@ -187,6 +187,17 @@ def split_list(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def split_select(value: str | None, leave_out: str) -> list[str] | None:
+    """``--select``: None when not given, never empty. An unset variable in a CI script
+    (``--select $RULES``) must not turn every rule off; ``leave_out`` says what leaving the
+    option out does."""
+    rules = split_list(value)
+    if rules == []:
+        raise UsageError(f"--select {value!r} names no rule; give rule ids, names or prefixes, "
+                         f"or leave it out to {leave_out}")
+    return rules
+
+
 def rule_folders(extra: list[str]) -> list[Path]:
     from healthlint.lexicons import builtin_rules_dir
 

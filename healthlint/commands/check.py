@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from healthlint.batches import lint_batches, plan
-from healthlint.cli import extra_rule_folders, fail_level_reached, split_list
+from healthlint.cli import extra_rule_folders, fail_level_reached, split_list, split_select
 from healthlint.config import ConfigResolver
 from healthlint.errors import UsageError
 from healthlint.finding import Finding
@@ -25,13 +25,9 @@ if TYPE_CHECKING:
 
 def resolver_from_args(args: argparse.Namespace) -> ConfigResolver:
     """Configuration files as the command line asks, with its options on top."""
-    select = split_list(args.select)
-    if select == []:  # an unset variable in a CI script ("--select $RULES") must not turn every rule off
-        raise UsageError(f"--select {args.select!r} names no rule; give rule ids, names or prefixes, "
-                         "or leave it out to run every rule")
     overrides = Overrides(
         profile=args.profile or None,
-        select=select,
+        select=split_select(args.select, "run every rule"),
         extend_select=split_list(args.extend_select) or [],
         ignore=split_list(args.ignore) or [],
         fail_on=args.fail_on,

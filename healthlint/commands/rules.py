@@ -7,8 +7,7 @@ import argparse
 import json
 
 from healthlint.batches import check_settings
-from healthlint.cli import rule_folders, split_list
-from healthlint.errors import UsageError
+from healthlint.cli import rule_folders, split_list, split_select
 from healthlint.profiles import DEFAULT_PROFILE, known_profiles
 from healthlint.ruleset import Rule, load_rules
 from healthlint.settings import Overrides, Settings
@@ -35,11 +34,10 @@ def run_rules(args: argparse.Namespace) -> int:
 def _selected(rules: list[Rule], args: argparse.Namespace) -> list[Rule]:
     """The rules ``check`` would run with the same ``--select``, ``--ignore``,
     ``--extend-select`` and ``--profile``; every rule when none is given."""
-    select, ignore, extend = (split_list(v) for v in (args.select, args.ignore, args.extend_select))
+    select = split_select(args.select, "list every rule")
+    ignore, extend = split_list(args.ignore), split_list(args.extend_select)
     if select is None and ignore is None and extend is None and args.profile is None:
         return rules
-    if select == []:
-        raise UsageError(f"--select {args.select!r} names no rule; leave it out to list every rule")
     settings = Settings(profile=args.profile or DEFAULT_PROFILE, select=select, extend_select=extend or [],
                         ignore=ignore or [])
     check_settings(settings, rules, Overrides())

@@ -650,12 +650,16 @@ class _Walker:
         parsed.comments.extend(Comment(cmap.start(s), cmap.end(e), b) for s, e, b in ev.comments)
 
     def _block(self, start: int, end: int) -> Block:
-        footnote = next((c.label for c in self.containers if c.kind == "footnote"), None)
+        footnote = self._footnote_label()
         if self.opened == "heading_open":
             return Block(start, end, "heading", level=self.heading_level, label=footnote)
         if self.opened in ("th_open", "td_open"):
             return Block(start, end, "table_cell", label=footnote)
         return self._paragraph(start, end, footnote)
+
+    def _footnote_label(self) -> str | None:
+        """The label of the footnote definition being walked, if any."""
+        return next((c.label for c in self.containers if c.kind == "footnote"), None)
 
     def _paragraph(self, start: int, end: int, footnote: str | None) -> Block:
         """The innermost list item's first paragraph is the item; otherwise the nearest
@@ -713,7 +717,7 @@ class _Walker:
                     lo, hi = next(cmap.spans(entity, entity + 1))
                     self.source.show_entity(lo, hi, masked[entity])
                 entity = content.find("&", entity + 1, b)
-        footnote = next((c.label for c in self.containers if c.kind == "footnote"), None)
+        footnote = self._footnote_label()
         for block in page.blocks:
             start, end = cmap.start(block.start), cmap.end(block.end)
             if block.kind == "paragraph":  # a paragraph inside a quote, list item or footnote is one of those
