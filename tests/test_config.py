@@ -165,6 +165,21 @@ def test_a_profile_the_file_misspells_is_named_in_a_warning_and_the_run_s_profil
     assert "b.md" not in err
 
 
+def test_a_list_where_the_file_names_its_profile_is_named_in_a_warning(project, capsys):
+    write(project / "a.md", "---\nprofile: [news, advertising]\n---\n# Tea\n\nOur tea treats arthritis. Not medical advice.\n")
+    main(["check", "a.md"])
+    assert ("a.md: the file asks for profile 'news, advertising', which does not exist, so it was linted with "
+            "'article'") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("byline", ["authors: [Ann Lee, Bo Chan]", "author:\n  - Ann Lee\n  - Bo Chan"])
+def test_a_news_story_whose_front_matter_lists_its_authors_has_a_byline(project, capsys, byline):
+    write(project / "a.md", f"---\n{byline}\ndate: 2024-03-01\n---\n# Knee pain\n\nKnee pain is common.\n")
+    write(project / "b.md", "---\nauthors: []\ndate: 2024-03-01\n---\n# Knee pain\n\nKnee pain is common.\n")
+    rules = {(path, rule) for path, rule, _ in findings(capsys, "--profile", "news", "a.md", "b.md")[1]}
+    assert ("a.md", "HL601") not in rules and ("b.md", "HL601") in rules
+
+
 @pytest.mark.parametrize(("name", "text", "message"), [
     ("pyproject.toml", '[tool.healthlint]\nselct = ["HL101"]\n',
      "pyproject.toml: unknown key 'selct' in [tool.healthlint]; did you mean 'select'?"),

@@ -46,10 +46,17 @@ def _pyyaml_fields(content: str) -> list[tuple] | None:
         return []
     if not isinstance(root, yaml.MappingNode):
         return None
-    return [
-        (k.value, v.value, v.start_mark.index, v.end_mark.index, v.style or None, v.tag == "tag:yaml.org,2002:null")
-        for k, v in root.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)
-    ]
+    fields = []
+    for k, v in root.value:
+        if not isinstance(k, yaml.ScalarNode):
+            continue
+        if isinstance(v, yaml.ScalarNode):
+            fields.append((k.value, v.value, v.start_mark.index, v.end_mark.index, v.style or None,
+                           v.tag == "tag:yaml.org,2002:null", None))
+        elif isinstance(v, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in v.value):
+            at = v.start_mark.index
+            fields.append((k.value, "", at, at, None, False, tuple(item.value for item in v.value)))
+    return fields
 
 
 def test_simple_front_matter_reads_exactly_as_pyyaml_composes_it():
@@ -61,9 +68,24 @@ def test_simple_front_matter_reads_exactly_as_pyyaml_composes_it():
         if fields is None:
             continue
         accepted += 1
-        ours = [(f.key, f.value, f.start, f.end, f.style, f.null) for f in fields]
+        ours = [(f.key, f.value, f.start, f.end, f.style, f.null, f.items) for f in fields]
         assert ours == _pyyaml_fields(content), repr(content)
     assert accepted > 1000  # the simple shape is common enough for the comparison to mean something
+
+
+def test_block_lists_read_without_pyyaml_are_read_as_pyyaml_composes_them():
+    rng = random.Random(20261202)
+    lines = ["authors:", "tags:", "  - Dr Ann Lee", "  - b c", "- c", "    - d", "  - ~", "", "title: x", "date: 2024"]
+    accepted = 0
+    for _ in range(3000):
+        content = "\n".join(rng.choice(lines) for _ in range(rng.randint(2, 8))) + "\n"
+        fields = simple_fields(content)
+        if fields is None:
+            continue
+        accepted += any(f.items for f in fields)
+        ours = [(f.key, f.value, f.start, f.end, f.style, f.null, f.items) for f in fields]
+        assert ours == _pyyaml_fields(content), repr(content)
+    assert accepted > 200  # enough block lists for the comparison to mean something
 
 
 @pytest.mark.parametrize("content", [
@@ -86,9 +108,21 @@ def test_a_typical_article_front_matter_needs_no_pyyaml():
         "tags: [nutrition, mental health]\n"
         "categories:\n  - women's health\n  - acupuncture\n"
     )
-    fields = {f.key: f.value for f in simple_fields(content)}
+    fields = {f.key: f.items or f.value for f in simple_fields(content)}
     assert fields == {"title": "Does acupuncture help with menopause symptoms?",
-                      "description": "What the research says about acupuncture.", "date": "2024-10-08"}
+                      "description": "What the research says about acupuncture.", "date": "2024-10-08",
+                      "tags": ("nutrition", "mental health"), "categories": ("women's health", "acupuncture")}
+
+
+@pytest.mark.parametrize("front_matter", [
+    "authors: [Dr Ann Lee, Dr Bo Chan]\n",
+    "authors:\n  - Dr Ann Lee\n  - Dr Bo Chan\n",
+    "authors:\n  - 'Dr Ann Lee'\n  - \"Dr Bo Chan\"\n",  # quoted items: read by PyYAML
+])
+def test_a_list_of_authors_in_front_matter_is_a_byline(front_matter):
+    doc = parse_document("a.md", f"---\ntitle: Knee pain\n{front_matter}---\n\nPhysiotherapy helps.\n")
+    assert doc.metadata["authors"] == "Dr Ann Lee, Dr Bo Chan"
+    assert [b.label for b in doc.blocks if b.kind == "metadata"] == ["title"]  # a list is not prose
 
 
 def test_fields_read_without_pyyaml_are_linted_where_they_stand():

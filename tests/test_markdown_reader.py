@@ -336,13 +336,14 @@ def test_front_matter_title_and_description_are_shown_and_become_metadata_blocks
     assert all(not line.strip() for line in lines[3:8])
 
 
-def test_front_matter_scalars_become_metadata_strings_as_written():
+def test_front_matter_scalars_become_metadata_strings_as_written_and_lists_their_items():
     assert parse(FRONT_MATTER).metadata == {
         "title": "Zinc cures colds",
         "description": "A cure? Not quite",
         "author": "Dr. Ada Example",
         "date": "2024-05-01",
         "reviewed": "yes",
+        "tags": "zinc, colds",
     }
 
 

@@ -22,18 +22,21 @@ SAFE_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:(?!: |\s#)[^\t])*(?<![\
 """A plain scalar: no indicator character first, no ``: `` or `` #`` inside, no ``:`` last."""
 FLOW_ITEM = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^,\[\]{}#:'\"\t]*[^\s,\[\]{}#:'\"])?"
 FLOW_LIST = re.compile(rf"\[ *(?:{FLOW_ITEM}(?: *, *{FLOW_ITEM})*)? *\]")
-BLOCK_ITEM = re.compile(r"( *)- +" + SAFE_PLAIN.pattern + " *")
+BLOCK_ITEM = re.compile(r"( *)- +(" + SAFE_PLAIN.pattern + ") *")
 QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 @dataclass(frozen=True)
 class Field:
-    """One top-level ``key: scalar`` of the front matter.
+    """One top-level ``key: scalar`` or ``key: [list, of, scalars]`` of the front matter.
 
     ``start`` and ``end`` are offsets in the front-matter text of the value as written,
     its quotes included (``style`` is PyYAML's: the quote character, ``|`` or ``>`` for a
     block value, None for a plain one; this module reads only quoted and plain values).
+    A list (``authors: [A, B]``, or a block list) has its scalars in ``items`` and no
+    ``value``; ``start`` is where it begins, and ``end`` too: a list is looked up, never
+    shown and linted as prose.
     """
 
     key: str
@@ -42,10 +45,11 @@ class Field:
     end: int
     style: str | None
     null: bool
+    items: tuple[str, ...] | None = None
 
 
 def simple_fields(content: str) -> list[Field] | None:
-    """The scalar fields of ``content``, or None when it is not of the simple shape."""
+    """The scalar and list fields of ``content``, or None when it is not of the simple shape."""
     if not content.replace("\n", "").isprintable():
         # Tabs, control and format characters (the byte-order mark), and the line and
         # paragraph separators, which YAML counts as line breaks: PyYAML decides.
@@ -67,17 +71,24 @@ def simple_fields(content: str) -> list[Field] | None:
         key, value = m.group(1), line[m.end() :].rstrip(" ")
         value_start = start + m.end() if value else start + m.end(1) + 1  # PyYAML's mark for ""
         if value == "":
-            taken = _block_list(lines, i)
-            if taken is None:
+            block = _block_list(lines, i)
+            if block is None:
                 return None
-            if taken:
-                offset += sum(len(lines[j]) + 1 for j in range(i, i + taken))
-                i += taken
+            ends, items = block
+            if ends:
+                first = offset + sum(len(lines[j]) + 1 for j in range(i, ends[0]))
+                first += len(lines[ends[0]]) - len(lines[ends[0]].lstrip(" "))  # at its "-"
+                fields.append(Field(key, "", first, first, None, False, tuple(items)))
+                offset += sum(len(lines[j]) + 1 for j in range(i, ends[-1] + 1))
+                i = ends[-1] + 1
                 continue
             fields.append(Field(key, "", value_start, value_start, None, True))
         elif value.startswith("["):
             if not FLOW_LIST.fullmatch(value):
                 return None
+            inner = value[1:-1].strip(" ")
+            listed = tuple(item.strip(" ") for item in inner.split(",")) if inner else ()
+            fields.append(Field(key, "", value_start, value_start, None, False, listed))
         elif value[0] in "\"'":
             q = QUOTED.fullmatch(value)
             if q is None:
@@ -91,16 +102,18 @@ def simple_fields(content: str) -> list[Field] | None:
     return fields
 
 
-def _block_list(lines: list[str], i: int) -> int | None:
-    """How many lines from ``i`` form a block list of plain items under the key before
-    (0 when the key has no value at all), or None when what follows is anything else."""
+def _block_list(lines: list[str], i: int) -> tuple[list[int], list[str]] | None:
+    """The lines from ``i`` that hold a block list of plain items under the key before,
+    and the items; none when the key has no value at all, None when what follows is
+    anything else."""
     j = i
     while j < len(lines) and not lines[j].strip():
         j += 1
     if j == len(lines) or not lines[j].startswith((" ", "-")):
-        return 0
+        return [], []
     indent = None
-    taken = j
+    at: list[int] = []
+    items: list[str] = []
     while j < len(lines):
         if not lines[j].strip():
             j += 1
@@ -114,6 +127,7 @@ def _block_list(lines: list[str], i: int) -> int | None:
             indent = m.group(1)
         elif m.group(1) != indent:
             return None
+        at.append(j)
+        items.append(m.group(2))
         j += 1
-        taken = j
-    return taken - i
+    return at, items

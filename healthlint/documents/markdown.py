@@ -757,7 +757,8 @@ def _container(token: Token) -> _Container:
 
 
 def _front_matter(token: Token, source: _Source, parsed: Parsed) -> None:
-    """Scalar fields become metadata; ``title`` and ``description`` are also shown.
+    """Scalar fields and lists of scalars become metadata; ``title`` and ``description``
+    are also shown.
 
     Simple front matter is read without PyYAML (``frontmatter.simple_fields``). Other
     YAML is only *composed* by the safe loader, never constructed into objects: nodes
@@ -768,15 +769,17 @@ def _front_matter(token: Token, source: _Source, parsed: Parsed) -> None:
     if fields is None:
         fields = _yaml_fields(token.content, source, parsed)
     for f in fields:
-        if f.null:
-            continue
-        parsed.metadata[f.key] = f.value
-        if f.key in PUBLISHED_FIELDS:
-            _show_field(f, token.content, source, parsed)
+        if f.items is not None:
+            # "authors: [A, B]" names authors as surely as "author: A" does.
+            parsed.metadata[f.key] = ", ".join(f.items)
+        elif not f.null:
+            parsed.metadata[f.key] = f.value
+            if f.key in PUBLISHED_FIELDS:
+                _show_field(f, token.content, source, parsed)
 
 
 def _yaml_fields(content: str, source: _Source, parsed: Parsed) -> list[Field]:
-    """The top-level scalar fields as PyYAML composes them; none, with a warning, when
+    """The top-level scalar and list fields as PyYAML composes them; none, with a warning, when
     the front matter cannot be read or is not a mapping."""
     import yaml  # here: simple front matter, and an article without any, do not pay for it
 
@@ -786,12 +789,17 @@ def _yaml_fields(content: str, source: _Source, parsed: Parsed) -> list[Field]:
     if not isinstance(root, yaml.MappingNode):
         parsed.warnings.append("line 2: front matter is not a mapping of fields; it was ignored")
         return []
-    return [
-        Field(key.value, value.value, value.start_mark.index, value.end_mark.index, value.style,
-              value.tag == YAML_NULL)
-        for key, value in root.value
-        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
-    ]
+    fields = []
+    for key, value in root.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if isinstance(value, yaml.ScalarNode):
+            fields.append(Field(key.value, value.value, value.start_mark.index, value.end_mark.index,
+                                value.style, value.tag == YAML_NULL))
+        elif isinstance(value, yaml.SequenceNode) and all(isinstance(v, yaml.ScalarNode) for v in value.value):
+            at = value.start_mark.index
+            fields.append(Field(key.value, "", at, at, None, False, tuple(v.value for v in value.value)))
+    return fields
 
 
 def _compose(content: str, source: _Source, parsed: Parsed) -> yaml.Node | None:
