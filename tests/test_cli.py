@@ -249,3 +249,26 @@ def test_rules_lists_only_what_select_ignore_and_profile_leave_on(capsys):
 def test_rules_with_a_selection_that_names_nothing_is_a_usage_error(capsys, args, problem):
     assert main(["rules", *args]) == 2
     assert problem in capsys.readouterr().err
+
+
+def _what_it_finds(text: str) -> str:
+    return text.split("What it finds\n", 1)[1].split("\n\n", 1)[0]
+
+
+@pytest.mark.parametrize("rule_id", sorted(p.name[:5] for p in (Path(__file__).parents[1] / "rules").rglob("HL*.yaml")))
+def test_explain_says_what_every_rule_finds_with_no_unfilled_placeholder(rule_id, capsys):
+    assert main(["explain", rule_id]) == 0
+    what = _what_it_finds(capsys.readouterr().out)
+    assert what[0].isupper() and "{" not in what and "A phrase" not in what, what
+
+
+def test_explain_shows_a_message_template_filled_in_by_the_rule_s_failing_example(capsys):
+    assert main(["explain", "hype-language"]) == 0
+    assert _what_it_finds(capsys.readouterr().out) == (
+        'For example: "miracle" is promotional language; describe the measured effect instead'
+    )
+
+
+def test_explain_of_an_unknown_rule_suggests_the_closest_one(capsys):
+    assert main(["explain", "HL4O1"]) == 2
+    assert "no rule 'HL4O1'; did you mean HL401?" in capsys.readouterr().err

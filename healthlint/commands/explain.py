@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import textwrap
 
 from healthlint.cli import rule_folders
 from healthlint.errors import UsageError
 from healthlint.ruleset import Rule, load_rules
+
+PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -20,18 +23,18 @@ def run_explain(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(wanted, names, n=1)
         hint = f"; did you mean {close[0]}?" if close else "; run 'healthlint rules' for the list"
         raise UsageError(f"no rule {wanted!r}{hint}")
-    print(explanation(rule))
+    print(explanation(rule, rules))
     return 0
 
 
-def explanation(rule: Rule) -> str:
+def explanation(rule: Rule, rules: list[Rule]) -> str:
     """The rule's documentation, in ruff's shape: what, why, examples, references."""
     wrap = lambda text: textwrap.fill(" ".join(text.split()), width=88)
     parts = [
         f"{rule.id} {rule.name}  [{rule.category}, {rule.severity}]",
         "",
         "What it finds",
-        wrap(rule.description or _what(rule)),
+        wrap(rule.description or _what(rule, rules)),
         "",
         "Why it matters",
         wrap(rule.why),
@@ -46,5 +49,18 @@ def explanation(rule: Rule) -> str:
     return "\n".join(parts)
 
 
-def _what(rule: Rule) -> str:
-    return rule.message.replace('"{match}"', "A phrase").replace("{match}", "a phrase")
+def _what(rule: Rule, rules: list[Rule]) -> str:
+    """A rule without a ``description`` is described by its message, and a message with
+    placeholders by what it reports on the rule's first failing example: filled with
+    anything generic, '"{match}" is promotional language; {suggestion}' reads as nonsense."""
+    if "{" not in rule.message:
+        return rule.message
+    from healthlint.documents import parse_document
+    from healthlint.ruletest import example_linter
+
+    for text in rule.examples.get("fail", []):
+        doc = parse_document(f"{rule.path}#examples.fail", text, "text")
+        found = [f for f in example_linter(rules, rule).lint(doc) if f.rule == rule.id]
+        if found:
+            return f"For example: {found[0].message}"
+    return PLACEHOLDER.sub("…", rule.message)
