@@ -30,3 +30,22 @@ def test_a_doi_is_a_citation_with_its_label_or_address():
     text = "Zinc shortens colds (doi: 10.1000/abc). See https://doi.org/10.5555/xyz too.\n"
     doi = [c for c in find_citations(parse_document("a.txt", text)).found if c.kind == "doi"]
     assert [c.target for c in doi] == ["doi: 10.1000/abc).", "https://doi.org/10.5555/xyz"]
+
+
+def _author_years(text: str) -> list[str]:
+    doc = parse_document("a.txt", text + "\n")
+    return [text[c.start:c.end] for c in find_citations(doc).found if c.kind == "author-year"]
+
+
+def test_a_group_author_with_a_year_is_a_citation():
+    text = ("Drops worked no better than placebo (DREAM Study Research Group, New England Journal of Medicine, 2018). "
+            "Salt raises blood pressure (World Health Organization, 2019), as do others (see Royal College of Physicians 2021).")
+    assert _author_years(text) == [
+        "(DREAM Study Research Group, New England Journal of Medicine, 2018)",
+        "(World Health Organization, 2019)",
+        "(see Royal College of Physicians 2021)",
+    ]
+
+
+def test_a_group_named_in_brackets_without_a_year_is_no_citation():
+    assert _author_years("Ask your GP (or the Patients Association) about it. The Society (founded in 2019) helps.") == []
