@@ -423,7 +423,37 @@ def test_metadata_is_read_from_title_meta_and_time() -> None:
         "updated": "2024-05-02",
         "profile": "consumer",
     }
-    assert "What" not in parsed.masked and "Jane" not in parsed.masked
+    assert "Jane" not in parsed.masked and "2024" not in parsed.masked  # looked up, not prose
+
+
+def test_the_meta_description_is_prose_where_it_is_written_as_search_results_show_it() -> None:
+    src = """<head><title>Zinc</title>
+<meta property="og:description" content="Zinc cures colds">
+<meta name=description content='Zinc &amp; vitamin C cure colds'>
+<meta name="twitter:description" content="Zinc cures colds">
+</head><body><p>Text.</p></body>"""
+    parsed = parse(src)
+    shown = src.index("Zinc &amp;")
+    assert parsed.masked[shown : shown + 31] == "Zinc &     vitamin C cure colds"  # an entity as in prose
+    assert [(b.kind, b.label, src[b.start : b.end]) for b in parsed.blocks] == [
+        ("metadata", "title", "Zinc"),
+        ("metadata", "description", "Zinc &amp; vitamin C cure colds"),  # the best-ranked source only
+        ("paragraph", None, "Text."),
+    ]
+    assert visible_words(parsed.masked).count((src.index("Zinc cures"), "Zinc")) == 0
+
+
+@pytest.mark.parametrize(("tag", "shown"), [
+    ('<meta name="description" content="">', []),
+    ('<meta name="description">', []),
+    ('<meta name="description" data-content="Zinc cures colds" content="Zinc">', ["Zinc"]),
+    ('<meta content="Zinc" name="author">', []),
+])
+def test_a_meta_description_shows_its_own_content_and_nothing_else(tag, shown) -> None:
+    src = f"<head>{tag}</head><body><p>Text.</p></body>"
+    parsed = parse(src)
+    assert [src[b.start : b.end] for b in parsed.blocks] == [*shown, "Text."]
+    assert "cures" not in parsed.masked
 
 
 def test_title_element_outranks_open_graph_and_dublin_core() -> None:

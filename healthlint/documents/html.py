@@ -108,6 +108,9 @@ META_RANK = {
 }
 TITLE_ELEMENT_RANK = 0
 TIME_ELEMENT_RANK = 100
+SHOWN_META = ("description",)
+"""Metadata shown in search results and link previews, so linted as prose, as the front
+matter's ``description`` of a Markdown article is. The <title> element is prose already."""
 
 # "<" followed by what html.parser and browsers take as the start of a tag, end tag,
 # comment, declaration or processing instruction.
@@ -118,6 +121,10 @@ ABRUPT_COMMENT = re.compile(r"<!--->|<!-->")
 # An "&#" that html.parser's charref pattern will not match.
 BAD_CHARREF = re.compile(r"&#(?!(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F])")
 NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
+# One attribute of a start tag, after the tag name: its name, and its value as written.
+ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"'][^\s>]*))?""")
+TAG_NAME = re.compile(r"<[^\s/>]+")
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 HTML_INTEGER = re.compile(r"\s*([+-]?\d+)")
 # Ids of reference-list entries: fn1, fn:1, ref-3, cite_note-3, user-content-fn-1, bib5,
 # and the publishers' R1, B1, CR1.
@@ -348,6 +355,7 @@ class _Reader(HTMLParser):
         self._sup: _PendingSup | None = None
         self._title: list[str] | None = None
         self._meta: dict[str, tuple[int, str]] = {}
+        self._meta_values: dict[str, tuple[int, int] | None] = {}  # where each was written
         self.parsed = Parsed(masked="")
 
     # -- parser events -------------------------------------------------------------
@@ -365,7 +373,7 @@ class _Reader(HTMLParser):
         elif tag == "sup":
             self._open_sup(start)
         elif tag == "meta":
-            self._read_meta(attributes)
+            self._read_meta(attributes, start, end)
         elif tag == "time":
             self._offer("date", TIME_ELEMENT_RANK, attributes.get("datetime"))
         elif tag == "title":
@@ -575,18 +583,37 @@ class _Reader(HTMLParser):
 
     # -- metadata ----------------------------------------------------------------------
 
-    def _read_meta(self, attrs: dict[str, str | None]) -> None:
+    def _read_meta(self, attrs: dict[str, str | None], start: int, end: int) -> None:
         for attr in ("name", "property", "itemprop"):
             source = (attrs.get(attr) or "").strip().lower()
             if source in META_RANK:
                 key, rank = META_RANK[source]
-                self._offer(key, rank, attrs.get("content"))
+                where = _content_value(self._text[start:end], attrs.get("content")) if key in SHOWN_META else None
+                self._offer(key, rank, attrs.get("content"), where and (start + where[0], start + where[1]))
 
-    def _offer(self, key: str, rank: int, value: str | None) -> None:
+    def _offer(self, key: str, rank: int, value: str | None, where: tuple[int, int] | None = None) -> None:
         """Keep ``value`` for ``key`` unless a better-ranked source already gave one."""
         value = " ".join((value or "").split())
         if value and (key not in self._meta or rank < self._meta[key][0]):
             self._meta[key] = (rank, value)
+            self._meta_values[key] = where
+
+    def _show_meta(self, key: str, start: int, end: int) -> None:
+        """Unmask a <meta> value where it is written, entities decoded as in prose, as a
+        metadata block in document order."""
+        raw = self._text[start:end]
+        for i, c in enumerate(raw):
+            if c not in "\r\n":
+                self._chars[start + i] = c
+        for m in CHARACTER_REFERENCE.finditer(raw):
+            decoded = unescape(m.group())
+            if len(decoded) == 1 and decoded not in "\r\n":  # else not a reference after all: raw
+                self._chars[start + m.start() : start + m.end()] = decoded.ljust(m.end() - m.start())
+        first = start + len(raw) - len(raw.lstrip())
+        last = start + len(raw.rstrip())
+        if first < last:
+            block = Block(first, last, "metadata", label=key)
+            self.parsed.blocks.insert(bisect_left([b.start for b in self.parsed.blocks], first), block)
 
     def _finish_title(self) -> None:
         if self._title is not None:
@@ -626,6 +653,10 @@ class _Reader(HTMLParser):
         self._end_unclosed_link()
         while len(self._tags) > 1:
             self._pop()
+        for key in SHOWN_META:
+            where = self._meta_values.get(key)
+            if where is not None:
+                self._show_meta(key, *where)
         parsed = self.parsed
         parsed.masked = "".join(self._chars)
         parsed.metadata = {key: value for key, (_, value) in self._meta.items()}
@@ -641,6 +672,25 @@ class _AttributeReader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.attrs = attrs
+
+
+def _content_value(tag_text: str, expected: str | None) -> tuple[int, int] | None:
+    """Where the ``content`` attribute's value is written in ``tag_text``, quotes left
+    out; None unless it reads as ``expected``, the value html.parser gave, so that a
+    tag written in some way this reading does not follow is never shown wrongly."""
+    name = TAG_NAME.match(tag_text)
+    if name is None or expected is None:
+        return None
+    for m in ATTRIBUTE.finditer(tag_text, name.end()):
+        if m.group(1).lower() != "content":
+            continue
+        if m.group(2) is None:
+            return None
+        start, end = m.span(2)
+        if m.group(2)[0] in "\"'":
+            start, end = start + 1, end - 1
+        return (start, end) if unescape(tag_text[start:end]) == expected else None
+    return None
 
 
 def _original_attributes(tag_text: str) -> list[tuple[str, str | None]]:
