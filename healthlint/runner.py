@@ -16,17 +16,12 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from healthlint.cache import CachedLinter, DiskCache, key_of, linter_for, results_store
 from healthlint.documents import FORMATS_BY_SUFFIX, parse_document
 from healthlint.engine import FAILURE_RULE, TIMEOUT_RULE, Selection
-from healthlint.errors import HealthlintError
 from healthlint.finding import Finding
 from healthlint.ruleset import Rule
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 DEFAULT_SUFFIXES = tuple(FORMATS_BY_SUFFIX)
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -252,26 +247,6 @@ def _file_kind(mode: int) -> str:
     return "a folder" if stat.S_ISDIR(mode) else "not a file"
 
 
-_worker_linter: CachedLinter | None = None
-_worker_results: DiskCache | None = None
-
-
-def _init_worker(rules: list[Rule], selection: Selection, use_cache: bool) -> None:
-    # Ctrl-C in a terminal interrupts the whole process group. Only the parent reacts (it
-    # stops the workers), so the user sees one line instead of a traceback per worker.
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_linter, _worker_results
-    _worker_linter = linter_for(rules, selection, use_cache)
-    _worker_results = results_store(use_cache)
-
-
-def _lint_in_worker(targets: list[Target]) -> list[FileResult]:
-    assert _worker_linter is not None
-    return [lint_target(_worker_linter, target, results=_worker_results) for target in targets]
-
-
 # Below this much text, one process finishes first: each worker pays about 30 ms to start
 # (the Markdown parser's import, the compiled rules), while linting costs about 1.5 ms per
 # KB. Measured on 2 cores with 5 KB articles, just edited: 4 files took 127 ms in one
@@ -302,30 +277,9 @@ def lint_all(
     files = [t for t in targets if t.source is not None]
     if jobs > 1 and len(files) > 1 and _worth_a_pool(files):
         # Imported here: a pre-commit run on one file pays nothing for the process pool.
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
+        from healthlint.workers import lint_in_workers
 
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules, selection, use_cache))
-        try:
-            # Chunks are submitted by hand rather than through ``pool.map``, whose
-            # abandoned iterator cancels its futures: cancelled futures make the pool's
-            # manager thread print a traceback when ``_stop`` kills the workers.
-            size = max(1, min(32, len(files) // (jobs * 8) or 1))
-            chunks = [pool.submit(_lint_in_worker, files[i : i + size]) for i in range(0, len(files), size)]
-            for chunk in chunks:
-                for result in chunk.result():
-                    results.append(result)
-                    if progress:
-                        progress()
-        except BrokenProcessPool:
-            raise HealthlintError(
-                "a worker process died while linting (out of memory?); "
-                "rerun with --jobs 1 to find the file"
-            ) from None
-        except BaseException:
-            _stop(pool)
-            raise
-        pool.shutdown()
+        results += lint_in_workers(rules, selection, files, jobs, progress, use_cache)
     else:
         linter = linter_for(rules, selection, use_cache)
         store = results_store(use_cache)
@@ -337,17 +291,3 @@ def lint_all(
         if target.source is None:
             results.append(lint_target(linter_for(rules, selection, use_cache), target, stdin_data or b""))
     return results
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now: after Ctrl-C, waiting for the queued files would take as long
-    as the run. ``ProcessPoolExecutor`` has no public way to do this before Python 3.14.
-
-    The futures are left alone, not cancelled: the pool fails them itself when it finds
-    its workers gone, and it would raise (and print) an error on a cancelled one. Waiting
-    for the pool's manager thread to wind down, which takes moments once the workers are
-    gone, keeps it from racing the interpreter's exit (and printing about a closed pipe).
-    """
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=True)

@@ -157,3 +157,24 @@ def test_sigint_mid_run_exits_130_with_one_line_and_the_old_report_intact(tmp_pa
     time.sleep(0.5)
     with pytest.raises(ProcessLookupError):  # no worker outlived the run
         os.killpg(proc.pid, 0)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["sigterm", "sighup"])
+def test_a_run_killed_mid_run_stops_its_workers_and_dies_of_the_signal(tmp_path, corpus, signum):
+    """A cancelled CI job or a closed terminal signals the healthlint process alone; its
+    workers must not go on linting the queued files for nobody."""
+    report = tmp_path / "report.sarif"
+    report.write_text(OLD, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "healthlint", "check", "--no-cache", "--jobs", "2", "--format", "sarif",
+         "--output", str(report), str(corpus)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    time.sleep(3)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out, err) == (-signum, "", "")
+    assert report.read_text(encoding="utf-8") == OLD
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # no worker outlived the run
+        os.killpg(proc.pid, 0)

@@ -114,7 +114,7 @@ def _hand_over(path: str, request: dict[str, object], caught: list[int], runner:
         if code is not None:
             return code[0]
         if caught:
-            _die_of(caught[-1])
+            die_of(caught[-1])
         _warn("the server's run ended without an exit code; run again, or without HEALTHLINT_SERVER=1 "
               "to run without it")
         return 2
@@ -141,7 +141,7 @@ def _go_ahead(conn: _socket.socket, pid: int, caught: list[int], runner: list[in
         _signal.pthread_sigmask(_signal.SIG_UNBLOCK, FORWARDED)
 
 
-def _die_of(signum: int) -> None:
+def die_of(signum: int) -> None:
     """End as a local run would have, killed by ``signum`` (its caller sees the signal)."""
     _signal.signal(signum, _signal.SIG_DFL)
     os.kill(os.getpid(), signum)
@@ -153,7 +153,7 @@ def _interrupted(signum: int) -> int:
     if signum == _signal.SIGINT:
         print("healthlint: interrupted", file=sys.stderr)
         return 130
-    _die_of(signum)
+    die_of(signum)
     return 128 + signum
 
 
