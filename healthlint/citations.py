@@ -81,11 +81,13 @@ PATTERNS = {
         # "(Cioffi et al., Journal of Translational Medicine)", "(Bolke et al., Nutrients
         # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets
         r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
-        # A group author: "(World Health Organization, 2019)", "(DREAM Study Research Group,
-        # New England Journal of Medicine, 2018)"
+        # A group author: "(World Health Organization, 2019)", "(see Royal College of
+        # Physicians 2021)", "(DREAM Study Research Group, New England Journal of Medicine,
+        # 2018)"; not a badge, "(British Acupuncture Council member since 2009)"
         r"|\((?:see\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|for|on|and|&)\s+)?){0,6}(?:Group|Collaborat(?:ors|ion|ive)|"
         r"Organi[sz]ation|Society|Institute|Association|Foundation|Council|Consortium|Network|Agency|Committee|"
-        r"College|Investigators|Trialists)\b,?[^()]{0,120}?\b(?:19|20)\d\d[a-z]?\)"
+        r"College|Investigators|Trialists)(?:\s+(?:of|for|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){1,5})?"
+        r"(?:,\s*[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|in|the|for|on)){0,9})?,?\s+(?:19|20)\d\d[a-z]?\)"
     ),
 }
 

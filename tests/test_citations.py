@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -47,5 +48,12 @@ def test_a_group_author_with_a_year_is_a_citation():
     ]
 
 
-def test_a_group_named_in_brackets_without_a_year_is_no_citation():
-    assert _author_years("Ask your GP (or the Patients Association) about it. The Society (founded in 2019) helps.") == []
+@pytest.mark.parametrize("text", [
+    "Ask your GP (or the Patients Association) about it. The Society (founded in 2019) helps.",
+    "Acupuncture reduces migraine attacks (British Acupuncture Council member since 2009).",
+    "Our collagen powder boosts your immune system (Natural Health Association Award Winner 2023).",
+    "Our herbal tincture cures insomnia (Foundation course graduate, 2021).",
+    "Come along (Parkinson's Support Group meets every Tuesday from May 2024).",
+])
+def test_a_group_named_in_brackets_is_no_citation_without_a_source_and_year(text):
+    assert _author_years(text) == []
