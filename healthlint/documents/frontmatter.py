@@ -74,13 +74,14 @@ def simple_fields(content: str) -> list[Field] | None:
             block = _block_list(lines, i)
             if block is None:
                 return None
-            ends, items = block
-            if ends:
-                first = offset + sum(len(lines[j]) + 1 for j in range(i, ends[0]))
-                first += len(lines[ends[0]]) - len(lines[ends[0]].lstrip(" "))  # at its "-"
+            item_lines, items = block
+            if item_lines:
+                top, last = item_lines[0], item_lines[-1]
+                first = offset + sum(len(lines[j]) + 1 for j in range(i, top))
+                first += len(lines[top]) - len(lines[top].lstrip(" "))  # at its "-"
                 fields.append(Field(key, "", first, first, None, False, tuple(items)))
-                offset += sum(len(lines[j]) + 1 for j in range(i, ends[-1] + 1))
-                i = ends[-1] + 1
+                offset += sum(len(lines[j]) + 1 for j in range(i, last + 1))
+                i = last + 1
                 continue
             fields.append(Field(key, "", value_start, value_start, None, True))
         elif value.startswith("["):
@@ -112,7 +113,7 @@ def _block_list(lines: list[str], i: int) -> tuple[list[int], list[str]] | None:
     if j == len(lines) or not lines[j].startswith((" ", "-")):
         return [], []
     indent = None
-    at: list[int] = []
+    item_lines: list[int] = []
     items: list[str] = []
     while j < len(lines):
         if not lines[j].strip():
@@ -127,7 +128,7 @@ def _block_list(lines: list[str], i: int) -> tuple[list[int], list[str]] | None:
             indent = m.group(1)
         elif m.group(1) != indent:
             return None
-        at.append(j)
+        item_lines.append(j)
         items.append(m.group(2))
         j += 1
-    return at, items
+    return item_lines, items
