@@ -10,8 +10,9 @@ it would have without workers. Ctrl-C stops them too, and says so (``cli.main``)
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from types import FrameType
 
@@ -23,6 +24,7 @@ from healthlint.runner import FileResult, Target, lint_target
 from healthlint.server.client import die_of
 
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+HELD_SIGNALS = (signal.SIGINT, *ENDING_SIGNALS)
 
 _worker_linter: CachedLinter | None = None
 _worker_results: DiskCache | None = None
@@ -43,13 +45,15 @@ def lint_in_workers(
     """Lint ``files`` in ``jobs`` worker processes; results in the order of ``files``."""
     results: list[FileResult] = []
     pool = concurrent.futures.ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules, selection, use_cache))
-    previous = _end_on_signals()
+    previous: dict[int, object] = {}
     try:
-        # Chunks are submitted by hand rather than through ``pool.map``, whose abandoned
-        # iterator cancels its futures: cancelled futures make the pool's manager thread
-        # print a traceback when ``_stop`` kills the workers.
-        size = max(1, min(32, len(files) // (jobs * 8) or 1))
-        chunks = [pool.submit(_lint_in_worker, files[i : i + size]) for i in range(0, len(files), size)]
+        with _held():  # a signal that comes while the workers start is acted on once they all have
+            previous = _end_on_signals()
+            # Chunks are submitted by hand rather than through ``pool.map``, whose abandoned
+            # iterator cancels its futures: cancelled futures make the pool's manager
+            # thread print a traceback when ``_stop`` kills the workers.
+            size = max(1, min(32, len(files) // (jobs * 8) or 1))
+            chunks = [pool.submit(_lint_in_worker, files[i : i + size]) for i in range(0, len(files), size)]
         for chunk in chunks:
             for result in chunk.result():
                 results.append(result)
@@ -71,6 +75,24 @@ def lint_in_workers(
             signal.signal(signum, handler)
     pool.shutdown()
     return results
+
+
+@contextlib.contextmanager
+def _held() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP while the pool starts its workers.
+
+    Stopped halfway through starting them, the pool would not know of a worker it had
+    just forked, and that worker would go on running, holding the caller's output pipes
+    open, after the run ended. A worker is forked with the signals still held, and lets
+    them through once it has set its own handlers (``_init_worker``)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers are started afresh there
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
 
 
 def _end_on_signals() -> dict[int, object]:
@@ -99,6 +121,8 @@ def _init_worker(rules: list[Rule], selection: Selection, use_cache: bool) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in ENDING_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)  # held while the pool forked it
     global _worker_linter, _worker_results
     _worker_linter = linter_for(rules, selection, use_cache)
     _worker_results = results_store(use_cache)

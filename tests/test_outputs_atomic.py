@@ -6,6 +6,7 @@ must leave the previous report as it was, with no temporary file beside it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -178,3 +179,33 @@ def test_a_run_killed_mid_run_stops_its_workers_and_dies_of_the_signal(tmp_path,
     time.sleep(0.5)
     with pytest.raises(ProcessLookupError):  # no worker outlived the run
         os.killpg(proc.pid, 0)
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the workers start")
+def test_ctrl_c_while_the_workers_start_ends_the_run_and_every_worker(corpus):
+    """The pool forks its workers one by one; stopped between two forks it would not know
+    of the last, which kept the output pipes open and the run never ended (2 runs in 10
+    hung before the signals were held while the workers start)."""
+    for _ in range(8):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "healthlint", "check", "--no-cache", "--jobs", "2", "--format", "json",
+             "--output", os.devnull, str(corpus)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        os.killpg(proc.pid, signal.SIGINT)  # as the first worker is forked
+        try:
+            _, err = proc.communicate(timeout=30)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        assert (proc.returncode, err) == (130, "healthlint: interrupted\n")
