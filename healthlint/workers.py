@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from types import FrameType
@@ -25,6 +26,7 @@ from healthlint.server.client import die_of
 
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 HELD_SIGNALS = (signal.SIGINT, *ENDING_SIGNALS)
+STOP_WAIT = 2.0  # seconds the workers get to end, and the pool's manager thread to notice
 
 _worker_linter: CachedLinter | None = None
 _worker_results: DiskCache | None = None
@@ -138,10 +140,19 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     as the run. ``ProcessPoolExecutor`` has no public way to do this before Python 3.14.
 
     The futures are left alone, not cancelled: the pool fails them itself when it finds
-    its workers gone, and it would raise (and print) an error on a cancelled one. Waiting
-    for the pool's manager thread to wind down, which takes moments once the workers are
-    gone, keeps it from racing the interpreter's exit (and printing about a closed pipe).
+    its workers gone, and it would raise (and print) an error on a cancelled one. The
+    pool's manager thread is given a moment to wind down, so that it does not race the
+    interpreter's exit (and print about a closed pipe), but no more: a worker killed while
+    it was sending back its results leaves the thread waiting for the rest of the message
+    for ever, and waiting for it would hang the run.
     """
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         process.terminate()
-    pool.shutdown(wait=True)
+    deadline = time.monotonic() + STOP_WAIT
+    for process in processes:  # reaped here, not left to the system as zombies
+        process.join(max(0.0, deadline - time.monotonic()))
+    pool.shutdown(wait=False)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(max(0.0, deadline - time.monotonic()))
