@@ -58,9 +58,10 @@ def _what(rule: Rule, rules: list[Rule]) -> str:
     from healthlint.documents import parse_document
     from healthlint.ruletest import example_linter
 
+    linter = example_linter(rules, rule)
     for text in rule.examples.get("fail", []):
         doc = parse_document(f"{rule.path}#examples.fail", text, "text")
-        found = [f for f in example_linter(rules, rule).lint(doc) if f.rule == rule.id]
+        found = [f for f in linter.lint(doc) if f.rule == rule.id]
         if found:
             return f"For example: {found[0].message}"
     return PLACEHOLDER.sub("…", rule.message)
