@@ -24,7 +24,8 @@ from healthlint.ruleset import Rule
 from healthlint.runner import FileResult, Target, lint_target
 from healthlint.server.client import die_of
 
-ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# SIGHUP is POSIX only; on Windows a --jobs run must still import this module.
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 HELD_SIGNALS = (signal.SIGINT, *ENDING_SIGNALS)
 STOP_WAIT = 2.0  # seconds the workers get to end, and the pool's manager thread to notice
 
