@@ -519,6 +519,20 @@ def test_abrupt_empty_comment_does_not_hide_the_rest() -> None:
     assert visible_words(parsed.masked) == [(3, "a"), (9, "b")]
 
 
+def test_comment_ended_by_the_dashes_of_a_last_abrupt_comment_stays_hidden() -> None:
+    src = '<p>a</p><!-- <script>"</div> draft cure"</script><!-->'
+    parsed = parse(src)
+    assert visible_words(parsed.masked) == [(3, "a")]
+    assert parsed.comments == [Comment(8, len(src), src[12:-3].strip())]
+
+
+def test_abrupt_empty_comment_last_in_the_file_is_a_comment_not_prose() -> None:
+    src = "<p>a</p><!--> b <b>c</b>"
+    parsed = parse(src)
+    assert parsed.comments == [Comment(8, 13, "")]
+    assert visible_words(parsed.masked) == [(3, "a"), (14, "b"), (19, "c")]
+
+
 def test_invalid_character_reference_does_not_unmask_later_scripts() -> None:
     src = "<p>a &#; b</p><script>cure()</script><p>c &#x; d</p><script>cure()</script>"
     parsed = parse(src)

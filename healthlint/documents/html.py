@@ -172,13 +172,16 @@ def _defuse(source: str) -> tuple[str, list[int]]:
     Each change turns one character into U+FFFD so that ``html.parser`` reads the
     construct as a bogus comment or as text instead of failing on it (see the module
     docstring). Unclosed ``<!--`` are found by position: one is unclosed when no
-    ``--\\s*>`` starts at or after its fifth character.
+    ``--\\s*>`` starts at or after its fifth character. The one exception is a ``<!--``
+    whose own dashes start the last ``--\\s*>`` (``<!-->``): changing it would break
+    that close for a comment opened before it, so it is left to the reader, which sees
+    it come back as text when it does open a comment (``_Reader.handle_data``).
     """
     last_close = max((m.start() for m in COMMENT_CLOSE.finditer(source)), default=-1)
     unclosed_from = max(0, last_close - 3)
     positions = sorted(
         [p + 2 for p in _find_all(source, "<![")]
-        + [p + 2 for p in _find_all(source, "<!--", unclosed_from)]
+        + [p + 2 for p in _find_all(source, "<!--", unclosed_from) if p + 2 != last_close]
         + [m.start() for m in BAD_CHARREF.finditer(source)]
     )
     if not positions:
@@ -397,6 +400,9 @@ class _Reader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         start = self._offset()
+        if self._text.startswith("<!--", start):
+            self._unclosed_comment(start)  # html.parser passes on a comment it cannot close as text
+            return
         if self._text.startswith("<", start) and MARKUP_OPEN.match(self._text, start):
             return  # markup html.parser could not parse and passed on as text
         end = start + len(data)
