@@ -122,8 +122,11 @@ def _add_project_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return interrupted()
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
@@ -152,8 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"healthlint: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("healthlint: interrupted", file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:
         _silence_stdout()
         return 1
@@ -166,6 +168,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+
+
+def interrupted() -> int:
+    """Ctrl-C ends a run with one line, not a traceback, and exit 130, as a shell reports it."""
+    print("healthlint: interrupted", file=sys.stderr)
+    return 130
 
 
 def _silence_stdout() -> None:

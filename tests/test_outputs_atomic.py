@@ -210,3 +210,16 @@ def test_ctrl_c_while_the_workers_start_ends_the_run_and_every_worker(corpus):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
         assert (proc.returncode, err) == (130, "healthlint: interrupted\n")
+
+
+def test_ctrl_c_while_the_command_line_is_read_is_one_line_and_exit_130(capsys, monkeypatch):
+    """The resident server's run is signalled as soon as it starts, so Ctrl-C can come
+    while the arguments are still being read; it said nothing there, and ran exit 130."""
+    import healthlint.cli
+
+    def interrupted_build() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(healthlint.cli, "build_parser", interrupted_build)
+    assert healthlint.cli.main(["check", "-"]) == 130
+    assert capsys.readouterr().err == "healthlint: interrupted\n"

@@ -8,6 +8,7 @@ so it runs the command as the client would have: same output, same files, same e
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import io
@@ -333,6 +334,7 @@ def _run_forked(conn: socket.socket, message: dict[str, Any]) -> None:
     them, its own output, would wait as long.
     """
     code = 2
+    started = False
     try:
         conn.settimeout(REQUEST_SECONDS)
         conn.sendall(os.getpid().to_bytes(4, "big"))
@@ -346,13 +348,25 @@ def _run_forked(conn: socket.socket, message: dict[str, Any]) -> None:
         _end_with_caller(conn)
         _take_over(message, fds)
         conn.sendall(STARTED)
+        started = True
         code = _run(message["argv"])
-        signal.signal(signal.SIGIO, signal.SIG_IGN)  # the caller closing after the code is no news
-        conn.sendall(bytes([code & 0xFF]))
+        _send_code(conn, code)
     except OSError:
         pass
+    except KeyboardInterrupt:  # the caller's Ctrl-C came before the command's own handler
+        if started:  # else the caller sees that no run started, and says it was interrupted
+            from healthlint.cli import finish, interrupted
+
+            code = finish(interrupted())
+            with contextlib.suppress(OSError):
+                _send_code(conn, code)
     finally:
         os._exit(code)
+
+
+def _send_code(conn: socket.socket, code: int) -> None:
+    signal.signal(signal.SIGIO, signal.SIG_IGN)  # the caller closing after the code is no news
+    conn.sendall(bytes([code & 0xFF]))
 
 
 def _end_with_caller(conn: socket.socket) -> None:
@@ -420,6 +434,6 @@ def _run(argv: list[str]) -> int:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
         if isinstance(exit_.code, str):
             print(exit_.code, file=sys.stderr)
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt:  # Ctrl-C as the command ends, after its own handler
+        code = cli.interrupted()
     return cli.finish(code)
