@@ -16,7 +16,6 @@ comment.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from healthlint.document import Block, Comment, Link, Parsed
 from healthlint.positions import LINE_BREAK
@@ -31,6 +30,7 @@ LIST_ITEM = re.compile(r"[ \t]*(?:[-*•◦▪]|\d{1,3}[.)]|\[\d{1,3}\])[ \t]+\S
 BARE_LINK = re.compile(
     r"""(?:\bhttps?://|\bwww\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"""
 )
+UNDERLINE = re.compile(r"[ \t]*(?:-{3,}|={3,})[ \t]*")
 TERMINAL = re.compile(r"[.!?:;,\"'”’)\]]$")
 FUNCTION_WORDS = frozenset(
     ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "that", "than", "via"]
@@ -94,16 +94,32 @@ def _blocks(text: str, prose: list[tuple[int, int]]) -> list[Block]:
 
 
 def _chunk_blocks(text: str, chunk: list[tuple[int, int]]) -> list[Block]:
+    """The blocks of a chunk of non-blank lines. A line of dashes or equals signs under a
+    short line underlines it as a heading ("References" over "----------"): the heading
+    is a block of its own, and the underline, not prose, is in none."""
     unwrapped = any(end - start > UNWRAPPED_LINE for start, end in chunk)
+    lines = [text[start:end] for start, end in chunk]
+    underlined = {i for i in range(1, len(chunk))
+                  if UNDERLINE.fullmatch(lines[i]) and _looks_like_title(lines[i - 1].strip())}
     blocks: list[Block] = []
-    cur_start, cur_end = chunk[0]
-    for (start, end), (nstart, nend) in pairwise(chunk):
-        line, nxt = text[start:end].strip(), text[nstart:nend]
-        if unwrapped or LIST_ITEM.match(nxt) or _heading_like(line, nxt):
-            blocks.append(_block(text, cur_start, cur_end, unwrapped))
-            cur_start = nstart
-        cur_end = nend
-    blocks.append(_block(text, cur_start, cur_end, unwrapped))
+    current: list[int] | None = None  # [start, end] of the block being built
+    for i, (start, end) in enumerate(chunk):
+        if i in underlined:
+            if current is not None:
+                blocks.append(Block(current[0], current[1], "heading"))
+            current = None
+            continue
+        if current is not None and (
+            i + 1 in underlined or unwrapped or LIST_ITEM.match(lines[i]) or _heading_like(lines[i - 1].strip(), lines[i])
+        ):
+            blocks.append(_block(text, current[0], current[1], unwrapped))
+            current = None
+        if current is None:
+            current = [start, end]
+        else:
+            current[1] = end
+    if current is not None:
+        blocks.append(_block(text, current[0], current[1], unwrapped))
     return blocks
 
 
