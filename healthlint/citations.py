@@ -1,9 +1,10 @@
 """Citation recognition, shared by every rule that asks "is there evidence nearby?".
 
-A citation is anything a reader can follow to a source: a link, a resolved footnote or
-numbered marker, a DOI, PMID, PMCID or trial number, an author-year reference, or a
-named journal ("published in The Lancet"). Markers that resolve to nothing are kept
-apart, because a dangling "[4]" looks like evidence but is not.
+A citation is anything a reader can follow to a source: a link (but not one for buying,
+booking or signing in), a resolved footnote or numbered marker, a DOI, PMID, PMCID or
+trial number, an author-year reference, or a named journal ("published in The Lancet").
+Markers that resolve to nothing are kept apart, because a dangling "[4]" looks like
+evidence but is not.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
 REFERENCE_SHAPE = re.compile(r"\b(?:19|20)\d\d\b|\bdoi\b|10\.\d{4,9}/|https?://|\bPMID\b")
 NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\[\^([^\]\s]+)\]")
 NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
+# The path of a page for buying, booking or signing in: "/basket/add?sku=1", "/cart", "/book-now".
+SHOP_PATH = re.compile(
+    r"(?:^|/)(?:basket|cart|checkout|add-to-cart|add-to-basket|buy(?:-now)?|book(?:-now|ing)?|account|log-?in|sign-?in|sign-?up)(?:[/?#.]|$)",
+    re.IGNORECASE,
+)
 INTERNAL_REFERENCE = re.compile(
     r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.IGNORECASE
 )
@@ -184,8 +190,11 @@ def _boundary_before(text: str, at: int) -> bool:
 
 
 def _link_cites(target: str) -> bool:
+    """A link cites unless it goes nowhere a reader can check a claim: a mail or phone
+    link, an anchor on the page that is no reference, or a shop's own page for buying or
+    booking ("/basket/add?sku=NSP-01", "/checkout")."""
     target = target.strip()
-    if not target or target.lower().startswith(NON_CITING_SCHEMES):
+    if not target or target.lower().startswith(NON_CITING_SCHEMES) or SHOP_PATH.search(target):
         return False
     if target.startswith("#"):
         return bool(INTERNAL_REFERENCE.fullmatch(target))
