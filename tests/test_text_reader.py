@@ -41,3 +41,20 @@ def test_a_sentence_over_a_line_of_dashes_is_not_made_a_heading():
 def test_wrapped_lines_without_an_underline_are_still_one_paragraph():
     text = "Hormone replacement therapy eases hot flushes for many women, and it\ncan also help with low mood.\n"
     assert _blocks(text) == [("paragraph", text.rstrip("\n"))]
+
+
+def test_the_last_line_of_a_wrapped_paragraph_over_a_separator_stays_in_its_paragraph():
+    text = ("HRT eases hot flushes for many women and can also help with low\n"
+            "mood. Breast cancer risk is small but real.[1]\n---\n")
+    assert _blocks(text) == [("paragraph", text.rstrip("\n"))]
+
+
+def test_a_negation_is_not_cut_from_its_claim_by_a_separator_below():
+    text = "Sadly, no herbal tea ever\ncures arthritis (ask your GP)\n---\nMore.\n"
+    first_kind, first_text = _blocks(text)[0]
+    assert first_kind == "paragraph" and "no herbal tea ever\ncures arthritis" in first_text
+
+
+def test_a_title_between_an_overline_and_an_underline_is_one_heading():
+    text = "==========\nContact us\n==========\nCall us on 0113 496 0000.\n"
+    assert _blocks(text) == [("heading", "Contact us"), ("paragraph", "Call us on 0113 496 0000.")]

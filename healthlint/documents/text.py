@@ -4,7 +4,8 @@ Plain text has no markup, so paragraphs are inferred. Text exported from a CMS u
 has one paragraph per line; hand-written text is usually wrapped at 70-80 characters
 with blank lines between paragraphs. A blank-line-separated chunk that has any line
 longer than ``UNWRAPPED_LINE`` characters is taken as one-paragraph-per-line; otherwise
-its lines are joined, except for heading-like lines and list items.
+its lines are joined, except for heading-like lines and list items. A title at the start
+of a chunk, underlined with dashes or equals signs, is a heading.
 
 Bare URLs and e-mail addresses are masked; URLs are recorded as links (citations).
 
@@ -94,18 +95,28 @@ def _blocks(text: str, prose: list[tuple[int, int]]) -> list[Block]:
 
 
 def _chunk_blocks(text: str, chunk: list[tuple[int, int]]) -> list[Block]:
-    """The blocks of a chunk of non-blank lines. A line of dashes or equals signs under a
-    short line underlines it as a heading ("References" over "----------"): the heading
-    is a block of its own, and the underline, not prose, is in none."""
+    """The blocks of a chunk of non-blank lines.
+
+    A line of dashes or equals signs under a title underlines it as a heading
+    ("References" over "----------"): the heading is a block of its own, and the
+    underline, not prose, is in none, nor is a matching overline. The title must start
+    the chunk (or follow another underline) and look like a heading, so the last line of
+    a wrapped paragraph over a "---" separator stays in its paragraph.
+    """
     unwrapped = any(end - start > UNWRAPPED_LINE for start, end in chunk)
     lines = [text[start:end] for start, end in chunk]
-    underlined = {i for i in range(1, len(chunk))
-                  if UNDERLINE.fullmatch(lines[i]) and _looks_like_title(lines[i - 1].strip())}
+    underlined: set[int] = set()  # the underlines (and an overline), in no block
+    if len(lines) >= 3 and UNDERLINE.fullmatch(lines[0]) and UNDERLINE.fullmatch(lines[2]) and _underlined_title(lines[1]):
+        underlined.add(0)
+    for i in range(1, len(chunk)):
+        starts_block = i == 1 or i - 1 in underlined or (i == 2 and 0 in underlined)
+        if starts_block and UNDERLINE.fullmatch(lines[i]) and _underlined_title(lines[i - 1]):
+            underlined.add(i)
     blocks: list[Block] = []
     current: list[int] | None = None  # [start, end] of the block being built
     for i, (start, end) in enumerate(chunk):
         if i in underlined:
-            if current is not None:
+            if current is not None and i > 0:
                 blocks.append(Block(current[0], current[1], "heading"))
             current = None
             continue
@@ -139,6 +150,13 @@ def _heading_like(line: str, nxt: str) -> bool:
         and (nxt[0].isupper() or nxt[0].isdigit())
         and line.split()[-1].lower() not in FUNCTION_WORDS
     )
+
+
+def _underlined_title(line: str) -> bool:
+    """A line that can stand over an underline: short, with no closing punctuation, and
+    not itself a line of dashes or equals signs."""
+    line = line.strip()
+    return 0 < len(line) <= HEADING_MAX and not TERMINAL.search(line) and not UNDERLINE.fullmatch(line)
 
 
 def _looks_like_title(line: str) -> bool:
