@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import parse_qsl, urlsplit
 
 from healthlint.document import Block, Document
 from healthlint.lexicons import lexicon
@@ -56,11 +57,17 @@ ENTRY_NUMBER = re.compile(r"\s*(?:\[(\d{1,3})\]|\^?(\d{1,3})[.)]?\s)")
 REFERENCE_SHAPE = re.compile(r"\b(?:19|20)\d\d\b|\bdoi\b|10\.\d{4,9}/|https?://|\bPMID\b")
 NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\[\^([^\]\s]+)\]")
 NON_CITING_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:", "data:")
-# The path of a page for buying, booking or signing in: "/basket/add?sku=1", "/cart", "/book-now".
-SHOP_PATH = re.compile(
-    r"(?:^|/)(?:basket|cart|checkout|add-to-cart|add-to-basket|buy(?:-now)?|book(?:-now|ing)?|account|log-?in|sign-?in|sign-?up)(?:[/?#.]|$)",
-    re.IGNORECASE,
-)
+# Pages for buying, booking or signing in, by a segment of the link's path ("/basket/add",
+# "/my-account/", "/book-a-consultation") or a key of its query ("/?add-to-cart=12").
+# Not "/book/40542", a publisher's page for a book, nor a host or query value that
+# happens to be such a word ("cart.org", "?redirect=/login").
+SHOP_SEGMENTS = frozenset({
+    "basket", "cart", "checkout", "add-to-cart", "add-to-basket", "buy", "buy-now", "book-now", "booking",
+    "bookings", "account", "my-account", "login", "log-in", "signin", "sign-in", "sign_in", "signup", "sign-up",
+})
+SHOP_SEGMENT_STARTS = ("book-a-", "book-an-", "book-your-")
+SHOP_QUERY_KEYS = frozenset({"add-to-cart", "add_to_cart", "add-to-basket"})
+PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 INTERNAL_REFERENCE = re.compile(
     r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.IGNORECASE
 )
@@ -191,14 +198,27 @@ def _boundary_before(text: str, at: int) -> bool:
 
 def _link_cites(target: str) -> bool:
     """A link cites unless it goes nowhere a reader can check a claim: a mail or phone
-    link, an anchor on the page that is no reference, or a shop's own page for buying or
-    booking ("/basket/add?sku=NSP-01", "/checkout")."""
+    link, an anchor on the page that is no reference, or a page for buying, booking or
+    signing in ("/basket/add?sku=NSP-01", "/checkout", "/my-account/")."""
     target = target.strip()
-    if not target or target.lower().startswith(NON_CITING_SCHEMES) or SHOP_PATH.search(target):
+    if not target or target.lower().startswith(NON_CITING_SCHEMES) or _shop_page(target):
         return False
     if target.startswith("#"):
         return bool(INTERNAL_REFERENCE.fullmatch(target))
     return True
+
+
+def _shop_page(target: str) -> bool:
+    """True for a link to a page for buying, booking or signing in (``SHOP_SEGMENTS``)."""
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "http://[bad" : not a shop page either
+        return False
+    for segment in parts.path.lower().split("/"):
+        segment = PAGE_SUFFIX.sub("", segment)
+        if segment in SHOP_SEGMENTS or segment.startswith(SHOP_SEGMENT_STARTS):
+            return True
+    return any(key.lower() in SHOP_QUERY_KEYS for key, _ in parse_qsl(parts.query, keep_blank_values=True))
 
 
 def _numbers(label: str) -> set[int]:

@@ -60,14 +60,17 @@ def test_a_group_named_in_brackets_is_no_citation_without_a_source_and_year(text
 
 
 @pytest.mark.parametrize("target", ["/basket/add?sku=NSP-01", "https://shop.example.com/cart", "/checkout", "book-now.html",
-                                    "/account/login", "mailto:hello@example.com"])
+                                    "/account/login", "mailto:hello@example.com", "/?add-to-cart=12", "/my-account/",
+                                    "/book-a-consultation", "/users/sign_in"])
 def test_a_link_for_buying_booking_or_signing_in_is_no_source(target):
     text = f'<p>Studies show that it works. <a href="{target}">Add to basket</a></p>\n'
     assert [c.kind for c in find_citations(parse_document("page.html", text)).found] == []
 
 
 @pytest.mark.parametrize("target", ["/research/our-2024-trial", "https://pubmed.ncbi.nlm.nih.gov/12345678/",
-                                    "https://www.nhs.uk/conditions/insomnia/", "/blog/booklet-on-sleep"])
+                                    "https://www.nhs.uk/conditions/insomnia/", "/blog/booklet-on-sleep",
+                                    "https://academic.oup.com/book/40542", "https://cart.org/research/2021-report",
+                                    "https://www.nejm.org/doi/full/x?redirect=/login", "/resources/buy.pdf"])
 def test_a_link_to_a_page_a_reader_can_check_is_a_source(target):
     text = f'<p>Studies show that it works (<a href="{target}">source</a>).</p>\n'
     assert "link" in [c.kind for c in find_citations(parse_document("page.html", text)).found]
