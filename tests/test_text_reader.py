@@ -58,3 +58,9 @@ def test_a_negation_is_not_cut_from_its_claim_by_a_separator_below():
 def test_a_title_between_an_overline_and_an_underline_is_one_heading():
     text = "==========\nContact us\n==========\nCall us on 0113 496 0000.\n"
     assert _blocks(text) == [("heading", "Contact us"), ("paragraph", "Call us on 0113 496 0000.")]
+
+
+def test_two_underlined_titles_in_a_row_are_two_headings():
+    text = "Contact us\n----------\nReferences\n----------\n[1] NICE. Menopause. NG23; 2015.\n"
+    assert _blocks(text) == [("heading", "Contact us"), ("heading", "References"),
+                             ("paragraph", "[1] NICE. Menopause. NG23; 2015.")]

@@ -109,19 +109,19 @@ def _chunk_blocks(text: str, chunk: list[tuple[int, int]]) -> list[Block]:
     if len(lines) >= 3 and UNDERLINE.fullmatch(lines[0]) and UNDERLINE.fullmatch(lines[2]) and _underlined_title(lines[1]):
         underlined.add(0)
     for i in range(1, len(chunk)):
-        starts_block = i == 1 or i - 1 in underlined or (i == 2 and 0 in underlined)
-        if starts_block and UNDERLINE.fullmatch(lines[i]) and _underlined_title(lines[i - 1]):
+        title_starts_block = i == 1 or i - 2 in underlined
+        if title_starts_block and UNDERLINE.fullmatch(lines[i]) and _underlined_title(lines[i - 1]):
             underlined.add(i)
     blocks: list[Block] = []
     current: list[int] | None = None  # [start, end] of the block being built
     for i, (start, end) in enumerate(chunk):
         if i in underlined:
-            if current is not None and i > 0:
+            if current is not None:  # the title above the underline
                 blocks.append(Block(current[0], current[1], "heading"))
             current = None
             continue
         if current is not None and (
-            i + 1 in underlined or unwrapped or LIST_ITEM.match(lines[i]) or _heading_like(lines[i - 1].strip(), lines[i])
+            unwrapped or LIST_ITEM.match(lines[i]) or _heading_like(lines[i - 1].strip(), lines[i])
         ):
             blocks.append(_block(text, current[0], current[1], unwrapped))
             current = None
