@@ -95,17 +95,49 @@ def package_files(name: str, search_path: list[str] | None = None) -> str:
     return _files_stat(folder, (p for p in folder.iterdir() if p.suffix in (".py", ".so", ".pyd") and p.is_file()))
 
 
-def folders_key(folders: list[Path]) -> str:
-    """A digest of every rule and lexicon file under ``folders``, with the tool versions."""
+RULE_SUFFIXES = (".yaml", ".yml")
+RACY_SECONDS = 3
+
+
+def folders_key(folders: list[Path], enabled: bool = True) -> str:
+    """A digest of every rule and lexicon file under ``folders``, with the tool versions.
+
+    Reading and hashing the files costs a pre-commit run about 4 ms, their stats about
+    0.4. So the digest is kept in the cache under a key made of the files' stats, and
+    read back while none of them changes: an edit, a checkout or a copy changes a size,
+    a time or an inode. As git does for its index, no digest is kept while a file is
+    younger than a few seconds: on a file system with coarse times, a second edit within
+    the same tick of the clock would leave the stats as they were. With ``enabled`` false
+    (``--no-cache``) nothing is read from the cache or written to it.
+    """
+    versions = (FORMAT, engine_version(), regex_identity(), sys.version)
+    resolved = [folder.resolve() for folder in folders]
+    stats = {str(folder): file_stats(str(folder), RULE_SUFFIXES, changes=True) for folder in resolved}
+    memo = DiskCache(cache_dir(), "rule-digests", enabled)
+    memo_key = key_of(*versions, stats)
+    known = memo.get(memo_key)
+    if isinstance(known, str):
+        return known
     digest = _sha256()
-    for part in (FORMAT, engine_version(), regex_identity(), sys.version):
+    for part in versions:
         digest.update(part.encode() + b"\0")
-    for folder in folders:
-        digest.update(str(folder.resolve()).encode() + b"\0")
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")):
+    for folder in resolved:
+        digest.update(str(folder).encode() + b"\0")
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in RULE_SUFFIXES):
             digest.update(str(path.relative_to(folder)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
+    if not _recently_changed(stats):
+        memo.put(memo_key, digest.hexdigest())
     return digest.hexdigest()
+
+
+def _recently_changed(stats: dict[str, list[str]]) -> bool:
+    """Whether a file of ``stats`` (``file_stats`` entries) changed in the last few seconds."""
+    import time
+
+    newest = max((max(int(t) for t in entry.split("\0")[2:4]) for entries in stats.values() for entry in entries),
+                 default=0)
+    return newest >= time.time_ns() - RACY_SECONDS * 10**9
 
 
 def key_of(*parts: object) -> str:
@@ -216,13 +248,11 @@ def linter_for(rules: list, selection: object, enabled: bool = True) -> CachedLi
     """A compiled ``Linter`` for ``rules`` and ``selection``, from the cache when possible.
 
     The key covers every rule's fields (their ``repr``), the built-in lexicons the patterns
-    expand, and the versions; ``cache_key`` carries it on to the results cache.
+    expand, and the versions (both in ``folders_key``); ``cache_key`` carries it on to the results cache.
     """
     from healthlint import lexicons
 
-    files = sorted((lexicons.builtin_rules_dir() / "lexicons").glob("*.yaml"))
-    key = key_of(FORMAT, engine_version(), regex_identity(), sys.version, repr(rules), repr(selection),
-                 *(p.read_bytes() for p in files))
+    key = key_of(repr(rules), repr(selection), folders_key([lexicons.builtin_rules_dir() / "lexicons"], enabled))
     linter = CachedLinter(key, DiskCache(cache_dir(), "linters", enabled, remember=True), lambda: _build_linter(rules, selection))
     if not linter.in_cache():
         linter.compiled()  # now, so that a rule that cannot compile stops the run before any file

@@ -29,10 +29,12 @@ def sha256(data: bytes = b""):
     return _hasher(data)
 
 
-def file_stats(root: str, suffixes: tuple[str, ...]) -> list[str]:
+def file_stats(root: str, suffixes: tuple[str, ...], changes: bool = False) -> list[str]:
     """Path below ``root``, size and modification time of each file under it whose name
     ends with one of ``suffixes``, in path order; ``__pycache__`` folders are skipped, and a
-    file that vanishes meanwhile is left out.
+    file that vanishes meanwhile is left out. With ``changes``, also the inode and the
+    status-change time, which no tool can set back: a copy that keeps the modification
+    time (``cp -p``, ``tar``, ``rsync -t``) still shows.
 
     Stat calls cost a fraction of a millisecond; reading the files would cost more. Sizes
     and times tell an edited checkout or a reinstall from a newer commit that kept the
@@ -40,6 +42,7 @@ def file_stats(root: str, suffixes: tuple[str, ...]) -> list[str]:
     """
     found: list[str] = []
     folders = [root] if os.path.isdir(root) else []
+    below = len(os.path.join(root, ""))  # entry paths are the root's, joined: cut, not ``relpath``
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
@@ -51,5 +54,8 @@ def file_stats(root: str, suffixes: tuple[str, ...]) -> list[str]:
                         info = entry.stat()
                     except OSError:
                         continue
-                    found.append(f"{os.path.relpath(entry.path, root)}\0{info.st_size}\0{info.st_mtime_ns}")
+                    entry_stats = f"{entry.path[below:]}\0{info.st_size}\0{info.st_mtime_ns}"
+                    if changes:
+                        entry_stats += f"\0{info.st_ctime_ns}\0{info.st_ino}"
+                    found.append(entry_stats)
     return sorted(found)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from healthlint import cache
 from healthlint.cli import main
 
@@ -56,6 +58,43 @@ def test_changed_rule_file_invalidates_compiled_rules(tmp_path):
     before = cache.folders_key([folder])
     (folder / "a.yaml").write_text("id: X2\n")
     assert cache.folders_key([folder]) != before
+
+
+def test_unchanged_rule_files_are_not_read_again_for_their_digest(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # the files below are not too young to trust
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: X1\n")
+    before = cache.folders_key([folder])
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}"))
+    assert cache.folders_key([folder]) == before
+
+
+def test_rule_file_edited_without_changing_its_size_or_modification_time_is_read_again(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    rule = tmp_path / "rules" / "a.yaml"
+    rule.parent.mkdir()
+    rule.write_text("id: X1\n")
+    os.utime(rule, ns=(10**18, 10**18))
+    before = cache.folders_key([rule.parent])
+    rule.write_text("id: X2\n")
+    os.utime(rule, ns=(10**18, 10**18))  # as ``cp -p`` or ``tar`` would leave it
+    assert cache.folders_key([rule.parent]) != before
+
+
+def test_digest_of_a_rule_file_edited_seconds_ago_is_not_kept(tmp_path, monkeypatch):
+    """On a file system with one-second times, a second edit in the same second would not
+    change the stats; the digest of so young a file is computed again on the next run."""
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: X1\n")
+    cache.folders_key([folder])
+    assert not (tmp_path / "cache" / "rule-digests").exists()
 
 
 def test_no_cache_writes_nothing(tmp_path, capsys, monkeypatch):
