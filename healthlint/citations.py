@@ -66,6 +66,14 @@ SHOP_SEGMENTS = frozenset({
     "bookings", "account", "my-account", "login", "log-in", "signin", "sign-in", "sign_in", "signup", "sign-up",
 })
 SHOP_SEGMENT_STARTS = ("book-a-", "book-an-", "book-your-")
+SITE_PAGES = frozenset({
+    "terms", "terms-and-conditions", "terms-of-service", "terms-of-use", "privacy", "privacy-policy",
+    "privacy-notice", "cookies", "cookie-policy", "returns", "returns-policy", "refunds", "refund-policy",
+    "delivery", "delivery-information", "shipping", "shipping-policy", "contact", "contact-us", "about",
+    "about-us", "careers", "jobs", "faq", "faqs", "help", "sitemap", "accessibility", "legal", "imprint",
+})
+"""The last part of the address of a page every site has (legal terms, delivery, contact):
+a page footer's links, which are not the sources of any claim."""
 SHOP_QUERY_KEYS = frozenset({"add-to-cart", "add_to_cart", "add-to-basket"})
 PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 INTERNAL_REFERENCE = re.compile(
@@ -92,15 +100,17 @@ PATTERNS = {
         r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
         r"|\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?"
         # "(Cioffi et al., Journal of Translational Medicine)", "(Bolke et al., Nutrients
-        # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets
-        r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
+        # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets,
+        # and perhaps in italics ("*Sports Medicine*", "<em>BMJ</em>")
+        r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
         # A group author: "(World Health Organization, 2019)", "(see Royal College of
         # Physicians 2021)", "(DREAM Study Research Group, New England Journal of Medicine,
         # 2018)"; not a badge, "(British Acupuncture Council member since 2009)"
         r"|\((?:see\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|for|on|and|&)\s+)?){0,6}(?:Group|Collaborat(?:ors|ion|ive)|"
         r"Organi[sz]ation|Society|Institute|Association|Foundation|Council|Consortium|Network|Agency|Committee|"
         r"College|Investigators|Trialists)(?:\s+(?:of|for|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){1,5})?"
-        r"(?:,\s*[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|in|the|for|on)){0,9})?,?\s+(?:19|20)\d\d[a-z]?\)"
+        r"(?:,\s*(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|in|the|for|on)){0,9}"
+        r"(?:[*_]{1,2}|</(?:em|i|cite)>)?)?,?\s+(?:19|20)\d\d[a-z]?\)"
     ),
 }
 
@@ -198,10 +208,11 @@ def _boundary_before(text: str, at: int) -> bool:
 
 def _link_cites(target: str) -> bool:
     """A link cites unless it goes nowhere a reader can check a claim: a mail or phone
-    link, an anchor on the page that is no reference, or a page for buying, booking or
-    signing in ("/basket/add?sku=NSP-01", "/checkout", "/my-account/")."""
+    link, an anchor on the page that is no reference, a page for buying, booking or
+    signing in ("/basket/add?sku=NSP-01", "/checkout", "/my-account/"), the site's own home
+    page or one of the pages every site has ("/", "/terms", "/privacy-policy")."""
     target = target.strip()
-    if not target or target.lower().startswith(NON_CITING_SCHEMES) or _shop_page(target):
+    if not target or target.lower().startswith(NON_CITING_SCHEMES) or _shop_page(target) or _site_page(target):
         return False
     if target.startswith("#"):
         return bool(INTERNAL_REFERENCE.fullmatch(target))
@@ -219,6 +230,19 @@ def _shop_page(target: str) -> bool:
         if segment in SHOP_SEGMENTS or segment.startswith(SHOP_SEGMENT_STARTS):
             return True
     return any(key.lower() in SHOP_QUERY_KEYS for key, _ in parse_qsl(parts.query, keep_blank_values=True))
+
+
+def _site_page(target: str) -> bool:
+    """True for a link to this site's home page ("/", "index.html") or to a page named in
+    ``SITE_PAGES`` ("/terms", "https://shop.example/legal/privacy-policy.html")."""
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    segments = [PAGE_SUFFIX.sub("", segment) for segment in parts.path.lower().split("/") if segment]
+    if not segments or segments == ["index"]:
+        return not (parts.scheme or parts.netloc or parts.query)
+    return segments[-1] in SITE_PAGES
 
 
 def _numbers(label: str) -> set[int]:

@@ -48,6 +48,18 @@ def test_a_group_author_with_a_year_is_a_citation():
     ]
 
 
+@pytest.mark.parametrize(("name", "citation"), [
+    ("a.md", "(Lanhers et al., *Sports Medicine*, 2017)"),
+    ("a.md", "(Lanhers et al., _Sports Med_ 2017;47:163)"),
+    ("a.md", "(DREAM Study Research Group, *New England Journal of Medicine*, 2018)"),
+    ("a.html", "(Lanhers et al., <em>Sports Medicine</em>, 2017)"),
+])
+def test_a_journal_in_italics_still_makes_a_citation(name, citation):
+    text = f"Creatine improved strength {citation}.\n"
+    doc = parse_document(name, text)
+    assert [text[c.start:c.end] for c in find_citations(doc).found if c.kind == "author-year"] == [citation]
+
+
 @pytest.mark.parametrize("text", [
     "Ask your GP (or the Patients Association) about it. The Society (founded in 2019) helps.",
     "Acupuncture reduces migraine attacks (British Acupuncture Council member since 2009).",
@@ -67,10 +79,18 @@ def test_a_link_for_buying_booking_or_signing_in_is_no_source(target):
     assert [c.kind for c in find_citations(parse_document("page.html", text)).found] == []
 
 
+@pytest.mark.parametrize("target", ["/", "/index.html", "/terms", "/privacy-policy/", "https://shop.example.com/legal/cookies.html",
+                                    "/contact-us", "/help/delivery"])
+def test_a_link_to_the_home_page_or_a_page_every_site_has_is_no_source(target):
+    text = f'<p>Studies show that it works. <a href="{target}">Read more</a></p>\n'
+    assert [c.kind for c in find_citations(parse_document("page.html", text)).found] == []
+
+
 @pytest.mark.parametrize("target", ["/research/our-2024-trial", "https://pubmed.ncbi.nlm.nih.gov/12345678/",
                                     "https://www.nhs.uk/conditions/insomnia/", "/blog/booklet-on-sleep",
                                     "https://academic.oup.com/book/40542", "https://cart.org/research/2021-report",
-                                    "https://www.nejm.org/doi/full/x?redirect=/login", "/resources/buy.pdf"])
+                                    "https://www.nejm.org/doi/full/x?redirect=/login", "/resources/buy.pdf",
+                                    "https://www.who.int/", "/about/research/vitamin-d-review", "/?p=1234"])
 def test_a_link_to_a_page_a_reader_can_check_is_a_source(target):
     text = f'<p>Studies show that it works (<a href="{target}">source</a>).</p>\n'
     assert "link" in [c.kind for c in find_citations(parse_document("page.html", text)).found]
