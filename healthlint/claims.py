@@ -20,24 +20,50 @@ ORDER = ("negated", "correlational", "conditional", "can", "direct")
 
 
 TierPatterns = tuple[tuple[str, regex.Pattern[str]], ...]
+NO_CLAUSES = regex.compile(r"(?!)")  # a lexicon without ``clauses``: the sentence is one clause
+
+
+@cache
+def _lexicon() -> dict:
+    import yaml
+
+    path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("tiers"), dict):
+            raise KeyError("tiers")
+        return data
+    except (OSError, KeyError, yaml.YAMLError) as exc:
+        raise RuleFileError(str(path), "tiers", f"cannot be loaded: {exc}") from None
+
+
+def _compiled(field: str, patterns: list[str]) -> regex.Pattern[str]:
+    try:
+        return regex.compile("|".join(f"(?:{expand(p)})" for p in patterns).replace(" ", r"\s+"), regex.I)
+    except (TypeError, regex.error) as exc:
+        path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
+        raise RuleFileError(str(path), field, f"cannot be compiled: {exc}") from None
 
 
 @cache
 def tier_patterns() -> TierPatterns:
     """The compiled tiers, strongest last. Evidence checks keep them, so they are
     compiled once and cached on disk with the rest of the compiled rules."""
-    import yaml
+    tiers = _lexicon()["tiers"]
+    missing = [tier for tier in ORDER if not isinstance(tiers.get(tier), list)]
+    if missing:
+        path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
+        raise RuleFileError(str(path), f"tiers.{missing[0]}", "must be a list of patterns")
+    return tuple((tier, _compiled(f"tiers.{tier}", tiers[tier])) for tier in ORDER)
 
-    path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        tiers = data["tiers"]
-        return tuple(
-            (tier, regex.compile("|".join(f"(?:{expand(p)})" for p in tiers[tier]).replace(" ", r"\s+"), regex.I))
-            for tier in ORDER
-        )
-    except (OSError, KeyError, TypeError, yaml.YAMLError, regex.error) as exc:
-        raise RuleFileError(str(path), "tiers", f"cannot be loaded: {exc}") from None
+
+@cache
+def clause_pattern() -> regex.Pattern[str] | None:
+    """Where a new clause of a sentence begins (``clauses`` in the lexicon): "…are less
+    likely to develop diabetes, so starting the drug now prevents it" makes a causal claim
+    in its second clause, whatever the first one reports."""
+    clauses = _lexicon().get("clauses")
+    return _compiled("clauses", clauses) if clauses else None
 
 
 def strength(sentence: str, patterns: TierPatterns | None = None) -> str:
@@ -46,3 +72,16 @@ def strength(sentence: str, patterns: TierPatterns | None = None) -> str:
         if pattern.search(sentence):
             return tier
     return "none"
+
+
+def clause_strength(
+    sentence: str, at: int, patterns: TierPatterns | None = None, clauses: regex.Pattern[str] | None = None,
+) -> str:
+    """The tier of the clause of ``sentence`` that holds offset ``at``: from the last
+    clause start at or before ``at`` to the end of the sentence."""
+    start = 0
+    for boundary in (clauses or clause_pattern() or NO_CLAUSES).finditer(sentence):
+        if boundary.start() > at:
+            break
+        start = boundary.start()
+    return strength(sentence[start:], patterns)

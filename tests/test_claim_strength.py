@@ -2,7 +2,7 @@
 
 import pytest
 
-from healthlint.claims import strength
+from healthlint.claims import clause_strength, strength
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,18 @@ def test_labelled_sentences_are_mostly_classified_right():
     rows = [(t.strip(), s.strip()) for t, s in rows if t.strip() != "tier"]
     right = sum(strength(s) == t for t, s in rows)
     assert right / len(rows) >= 0.8, f"{right}/{len(rows)} classified right"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim", "tier"),
+    [
+        ("People who lose weight are less likely to get diabetes, so the drug prevents diabetes.", "prevents", "direct"),
+        ("People who lose weight are less likely to get diabetes, so the drug may prevent it.", "prevent", "conditional"),
+        ("Tea drinkers are more likely to live long, which proves that tea slows ageing.", "slows", "direct"),
+        ("People who eat fish have lower rates of heart disease, so you should eat fish.", "so you", "direct"),
+        ("Vitamin D does not prevent colds; it prevents rickets.", "does not", "negated"),
+        ("People who walked daily were less likely to develop diabetes.", "develop", "correlational"),
+    ],
+)
+def test_a_claim_is_classified_by_its_own_clause(sentence, claim, tier):
+    assert clause_strength(sentence, sentence.index(claim)) == tier

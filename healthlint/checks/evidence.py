@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from healthlint.checks.base import Hit, render
 from healthlint.checks.patterns import check_window, compile_rule, matches, window
-from healthlint.claims import TIERS, TierPatterns, strength, tier_patterns
+from healthlint.claims import TIERS, TierPatterns, clause_pattern, clause_strength, tier_patterns
 from healthlint.document import Document
 from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
@@ -42,12 +42,13 @@ class Check:
         ]
         uses_tiers = any(tiers for _, _, tiers in self.compiled)
         self.tiers: TierPatterns = tier_patterns() if uses_tiers else ()
+        self.clauses = clause_pattern() if uses_tiers else None
 
     def run(self, doc: Document) -> Iterator[Hit]:
         for compiled, within, tiers in self.compiled:
             rule = compiled.rule
             for m in matches(compiled, doc):
-                if tiers and _strength_at(doc, m.start(), self.tiers) not in tiers:
+                if tiers and self._strength_at(doc, m.start()) not in tiers:
                     continue
                 start, end = window(doc, m.start(), within)
                 if doc.citations.any_between(start, end):
@@ -55,9 +56,11 @@ class Check:
                 matched = doc.text[m.start() : m.end()]
                 yield Hit(rule, m.start(), m.end(), render(rule.message, matched))
 
-
-def _strength_at(doc: Document, offset: int, patterns: TierPatterns) -> str:
-    sentence = doc.sentence_at(offset)
-    if sentence is None:
-        return "none"
-    return strength(doc.masked[sentence.start : sentence.end], patterns)
+    def _strength_at(self, doc: Document, offset: int) -> str:
+        """The tier of the clause that holds ``offset``: a sentence that reports an
+        association and then claims a cause is a claim."""
+        sentence = doc.sentence_at(offset)
+        if sentence is None:
+            return "none"
+        return clause_strength(doc.masked[sentence.start : sentence.end], offset - sentence.start, self.tiers,
+                               self.clauses)
