@@ -69,11 +69,14 @@ SHOP_SEGMENT_STARTS = ("book-a-", "book-an-", "book-your-")
 SITE_PAGES = frozenset({
     "terms", "terms-and-conditions", "terms-of-service", "terms-of-use", "privacy", "privacy-policy",
     "privacy-notice", "cookies", "cookie-policy", "returns", "returns-policy", "refunds", "refund-policy",
-    "delivery", "delivery-information", "shipping", "shipping-policy", "contact", "contact-us", "about",
-    "about-us", "careers", "jobs", "faq", "faqs", "help", "sitemap", "accessibility", "legal", "imprint",
+    "delivery", "delivery-information", "shipping", "shipping-policy", "careers", "jobs", "sitemap",
+    "accessibility", "legal", "imprint",
 })
-"""The last part of the address of a page every site has (legal terms, delivery, contact):
-a page footer's links, which are not the sources of any claim."""
+"""The last part of the address of a page every site has (legal terms, delivery): a page
+footer's links, which are not the sources of any claim, wherever they sit on the site."""
+SITE_TOP_PAGES = frozenset({"about", "about-us", "contact", "contact-us", "faq", "faqs", "help"})
+"""The same, but only at the top of a site ("/about", "/contact-us"): deeper down, "about"
+and "faqs" name a health body's topic pages ("cdc.gov/flu/about/")."""
 SHOP_QUERY_KEYS = frozenset({"add-to-cart", "add_to_cart", "add-to-basket"})
 PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 INTERNAL_REFERENCE = re.compile(
@@ -212,11 +215,11 @@ def _link_cites(target: str) -> bool:
     signing in ("/basket/add?sku=NSP-01", "/checkout", "/my-account/"), the site's own home
     page or one of the pages every site has ("/", "/terms", "/privacy-policy")."""
     target = target.strip()
-    if not target or target.lower().startswith(NON_CITING_SCHEMES) or _shop_page(target) or _site_page(target):
+    if not target or target.lower().startswith(NON_CITING_SCHEMES):
         return False
     if target.startswith("#"):
         return bool(INTERNAL_REFERENCE.fullmatch(target))
-    return True
+    return not (_shop_page(target) or _site_page(target))
 
 
 def _shop_page(target: str) -> bool:
@@ -233,16 +236,19 @@ def _shop_page(target: str) -> bool:
 
 
 def _site_page(target: str) -> bool:
-    """True for a link to this site's home page ("/", "index.html") or to a page named in
-    ``SITE_PAGES`` ("/terms", "https://shop.example/legal/privacy-policy.html")."""
+    """True for a link to this site's home page ("/", "index.html"), to a page named in
+    ``SITE_PAGES`` ("/terms", "https://shop.example/legal/privacy-policy.html") or to one
+    named in ``SITE_TOP_PAGES`` at the top of a site ("/about-us", "/faq/index.html")."""
     try:
         parts = urlsplit(target)
     except ValueError:
         return False
     segments = [PAGE_SUFFIX.sub("", segment) for segment in parts.path.lower().split("/") if segment]
-    if not segments or segments == ["index"]:
-        return not (parts.scheme or parts.netloc or parts.query)
-    return segments[-1] in SITE_PAGES
+    if segments[-1:] == ["index"]:
+        segments.pop()
+    if not segments:
+        return bool(parts.path) and not (parts.scheme or parts.netloc or parts.query)
+    return segments[-1] in SITE_PAGES or (len(segments) == 1 and segments[0] in SITE_TOP_PAGES)
 
 
 def _numbers(label: str) -> set[int]:

@@ -80,7 +80,7 @@ def test_a_link_for_buying_booking_or_signing_in_is_no_source(target):
 
 
 @pytest.mark.parametrize("target", ["/", "/index.html", "/terms", "/privacy-policy/", "https://shop.example.com/legal/cookies.html",
-                                    "/contact-us", "/help/delivery"])
+                                    "/contact-us", "/help/delivery", "/about/index.html", "https://shop.example.com/faq"])
 def test_a_link_to_the_home_page_or_a_page_every_site_has_is_no_source(target):
     text = f'<p>Studies show that it works. <a href="{target}">Read more</a></p>\n'
     assert [c.kind for c in find_citations(parse_document("page.html", text)).found] == []
@@ -90,7 +90,8 @@ def test_a_link_to_the_home_page_or_a_page_every_site_has_is_no_source(target):
                                     "https://www.nhs.uk/conditions/insomnia/", "/blog/booklet-on-sleep",
                                     "https://academic.oup.com/book/40542", "https://cart.org/research/2021-report",
                                     "https://www.nejm.org/doi/full/x?redirect=/login", "/resources/buy.pdf",
-                                    "https://www.who.int/", "/about/research/vitamin-d-review", "/?p=1234"])
+                                    "https://www.who.int/", "/about/research/vitamin-d-review", "/?p=1234", "#ref-1",
+                                    "https://www.cdc.gov/flu/about/", "https://www.fda.gov/drugs/emergency-preparedness-drugs/faqs"])
 def test_a_link_to_a_page_a_reader_can_check_is_a_source(target):
     text = f'<p>Studies show that it works (<a href="{target}">source</a>).</p>\n'
     assert "link" in [c.kind for c in find_citations(parse_document("page.html", text)).found]
