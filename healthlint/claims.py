@@ -33,7 +33,7 @@ def _lexicon() -> dict:
         if not isinstance(data, dict) or not isinstance(data.get("tiers"), dict):
             raise KeyError("tiers")
         return data
-    except (OSError, KeyError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, KeyError, yaml.YAMLError) as exc:
         raise RuleFileError(str(path), "tiers", f"cannot be loaded: {exc}") from None
 
 
@@ -58,12 +58,17 @@ def tier_patterns() -> TierPatterns:
 
 
 @cache
-def clause_pattern() -> regex.Pattern[str] | None:
+def clause_pattern() -> regex.Pattern[str]:
     """Where a new clause of a sentence begins (``clauses`` in the lexicon): "…are less
     likely to develop diabetes, so starting the drug now prevents it" makes a causal claim
     in its second clause, whatever the first one reports."""
     clauses = _lexicon().get("clauses")
-    return _compiled("clauses", clauses) if clauses else None
+    if clauses is None:
+        return NO_CLAUSES
+    if not isinstance(clauses, list) or not all(isinstance(c, str) and c for c in clauses):
+        path = builtin_rules_dir() / "lexicons" / "claim-strength.yaml"
+        raise RuleFileError(str(path), "clauses", "must be a list of patterns")
+    return _compiled("clauses", clauses) if clauses else NO_CLAUSES
 
 
 def strength(sentence: str, patterns: TierPatterns | None = None) -> str:
@@ -78,10 +83,11 @@ def clause_strength(
     sentence: str, at: int, patterns: TierPatterns | None = None, clauses: regex.Pattern[str] | None = None,
 ) -> str:
     """The tier of the clause of ``sentence`` that holds offset ``at``: from the last
-    clause start at or before ``at`` to the end of the sentence."""
-    start = 0
-    for boundary in (clauses or clause_pattern() or NO_CLAUSES).finditer(sentence):
+    clause start at or before ``at`` to the next one after it, or the end of the sentence."""
+    start, end = 0, len(sentence)
+    for boundary in (clauses or clause_pattern()).finditer(sentence):
         if boundary.start() > at:
+            end = boundary.start()
             break
         start = boundary.start()
-    return strength(sentence[start:], patterns)
+    return strength(sentence[start:end], patterns)

@@ -45,7 +45,51 @@ def test_labelled_sentences_are_mostly_classified_right():
         ("People who eat fish have lower rates of heart disease, so you should eat fish.", "so you", "direct"),
         ("Vitamin D does not prevent colds; it prevents rickets.", "does not", "negated"),
         ("People who walked daily were less likely to develop diabetes.", "develop", "correlational"),
+        ("Turmeric cures arthritis; some studies found no effect.", "cures", "direct"),
+        ("The drug prevents diabetes: people who take it may live longer.", "prevents", "direct"),
     ],
 )
 def test_a_claim_is_classified_by_its_own_clause(sentence, claim, tier):
     assert clause_strength(sentence, sentence.index(claim)) == tier
+
+
+@pytest.fixture
+def lexicon_file(tmp_path, monkeypatch):
+    """A claim-strength lexicon of the test's own, in place of the built-in one."""
+    from healthlint import claims
+
+    (tmp_path / "lexicons").mkdir()
+    monkeypatch.setattr(claims, "builtin_rules_dir", lambda: tmp_path)
+    for cached in (claims._lexicon, claims.tier_patterns, claims.clause_pattern):
+        cached.cache_clear()
+    yield tmp_path / "lexicons" / "claim-strength.yaml"
+    for cached in (claims._lexicon, claims.tier_patterns, claims.clause_pattern):
+        cached.cache_clear()
+
+
+TIERS_YAML = "tiers:\n" + "".join(f"  {t}: ['\\b{t}\\b']\n" for t in ("negated", "correlational", "conditional", "can", "direct"))
+
+
+def test_clauses_that_are_not_a_list_of_patterns_are_a_rule_file_error(lexicon_file):
+    from healthlint.claims import clause_pattern
+    from healthlint.errors import RuleFileError
+
+    lexicon_file.write_text(TIERS_YAML + "clauses: ', so'\n")
+    with pytest.raises(RuleFileError, match="clauses"):
+        clause_pattern()
+
+
+def test_a_lexicon_that_is_not_utf8_is_a_rule_file_error(lexicon_file):
+    from healthlint.claims import tier_patterns
+    from healthlint.errors import RuleFileError
+
+    lexicon_file.write_bytes(TIERS_YAML.encode() + b"# caf\xe9\n")
+    with pytest.raises(RuleFileError, match="cannot be loaded"):
+        tier_patterns()
+
+
+def test_a_lexicon_without_clauses_reads_the_whole_sentence(lexicon_file):
+    from healthlint.claims import clause_strength
+
+    lexicon_file.write_text(TIERS_YAML)
+    assert clause_strength("it is direct; negated here", 0) == "negated"
