@@ -95,7 +95,6 @@ def package_files(name: str, search_path: list[str] | None = None) -> str:
     return _files_stat(folder, (p for p in folder.iterdir() if p.suffix in (".py", ".so", ".pyd") and p.is_file()))
 
 
-RULE_SUFFIXES = (".yaml", ".yml")
 RACY_SECONDS = 3
 
 
@@ -110,10 +109,12 @@ def folders_key(folders: list[Path], enabled: bool = True) -> str:
     the same tick of the clock would leave the stats as they were. With ``enabled`` false
     (``--no-cache``) nothing is read from the cache or written to it.
     """
+    from healthlint.ruleset import RULE_SUFFIXES, rule_files
+
     versions = (FORMAT, engine_version(), regex_identity(), sys.version)
     resolved = [folder.resolve() for folder in folders]
     stats = {str(folder): file_stats(str(folder), RULE_SUFFIXES, changes=True) for folder in resolved}
-    memo = DiskCache(cache_dir(), "rule-digests", enabled)
+    memo = DiskCache(cache_dir(), "rule-digests", enabled and _stats_tell_edits(stats))
     memo_key = key_of(*versions, stats)
     known = memo.get(memo_key)
     if isinstance(known, str):
@@ -123,21 +124,30 @@ def folders_key(folders: list[Path], enabled: bool = True) -> str:
         digest.update(part.encode() + b"\0")
     for folder in resolved:
         digest.update(str(folder).encode() + b"\0")
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in RULE_SUFFIXES):
+        for path in rule_files(folder):
             digest.update(str(path.relative_to(folder)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    if not _recently_changed(stats):
-        memo.put(memo_key, digest.hexdigest())
+    memo.put(memo_key, digest.hexdigest())
     return digest.hexdigest()
 
 
-def _recently_changed(stats: dict[str, list[str]]) -> bool:
-    """Whether a file of ``stats`` (``file_stats`` entries) changed in the last few seconds."""
+def _stats_tell_edits(stats: dict[str, list[str]]) -> bool:
+    """Whether the stats of the files (``file_stats`` entries) are sure to change with an
+    edit, so that a digest may be kept under them.
+
+    Not when a file changed in the last few seconds (an edit in the same tick of a coarse
+    clock, or of a file server's clock running behind ours, would leave them as they are),
+    nor when a file's times are whole seconds (a file system that keeps no finer times),
+    nor on Windows, where the change time is the time the file was created.
+    """
     import time
 
-    newest = max((max(int(t) for t in entry.split("\0")[2:4]) for entries in stats.values() for entry in entries),
-                 default=0)
-    return newest >= time.time_ns() - RACY_SECONDS * 10**9
+    if os.name == "nt":
+        return False
+    times = [int(t) for entries in stats.values() for entry in entries for t in entry.split("\0")[2:4]]
+    if any(t % 10**9 == 0 for t in times):
+        return False
+    return max(times, default=0) < time.time_ns() - RACY_SECONDS * 10**9
 
 
 def key_of(*parts: object) -> str:

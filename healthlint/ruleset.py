@@ -170,6 +170,18 @@ def _type_name(t: type | tuple[type, ...]) -> str:
             float: "a number"}.get(t, t.__name__)
 
 
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """The rule and lexicon files under ``folder``, in path order, as the cache's stats see
+    them (``healthlint.digest.file_stats``): ``__pycache__`` folders are skipped."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.suffix in RULE_SUFFIXES and "__pycache__" not in p.relative_to(folder).parts and p.is_file()
+    )
+
+
 def load_rules(folders: list[Path]) -> list[Rule]:
     """Every rule in ``folders`` (recursively, ``*.yaml``/``*.yml``), ids unique."""
     from healthlint.lexicons import builtin_rules_dir
@@ -179,7 +191,7 @@ def load_rules(folders: list[Path]) -> list[Rule]:
     for folder in folders:
         if not folder.is_dir():
             raise RuleFileError(str(folder), "", "is not a folder of rule files")
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")):
+        for path in rule_files(folder):
             if "lexicons" in path.relative_to(folder).parts:
                 continue
             rule = load_rule_file(path, trusted=folder == builtin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,7 @@ def test_changed_rule_file_invalidates_compiled_rules(tmp_path):
     assert cache.folders_key([folder]) != before
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows keeps no change time, so the digest is always computed")
 def test_unchanged_rule_files_are_not_read_again_for_their_digest(tmp_path, monkeypatch):
     monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # the files below are not too young to trust
@@ -79,10 +81,11 @@ def test_rule_file_edited_without_changing_its_size_or_modification_time_is_read
     rule = tmp_path / "rules" / "a.yaml"
     rule.parent.mkdir()
     rule.write_text("id: X1\n")
-    os.utime(rule, ns=(10**18, 10**18))
+    os.utime(rule, ns=(10**18 + 123, 10**18 + 123))
     before = cache.folders_key([rule.parent])
+    assert list((tmp_path / "cache" / "rule-digests").rglob("*"))  # the digest was kept
     rule.write_text("id: X2\n")
-    os.utime(rule, ns=(10**18, 10**18))  # as ``cp -p`` or ``tar`` would leave it
+    os.utime(rule, ns=(10**18 + 123, 10**18 + 123))  # as ``cp -p`` or ``tar`` would leave it
     assert cache.folders_key([rule.parent]) != before
 
 
@@ -95,6 +98,31 @@ def test_digest_of_a_rule_file_edited_seconds_ago_is_not_kept(tmp_path, monkeypa
     (folder / "a.yaml").write_text("id: X1\n")
     cache.folders_key([folder])
     assert not (tmp_path / "cache" / "rule-digests").exists()
+
+
+def test_digest_is_not_kept_when_the_file_system_keeps_whole_seconds(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    rule = tmp_path / "rules" / "a.yaml"
+    rule.parent.mkdir()
+    rule.write_text("id: X1\n")
+    os.utime(rule, (1_700_000_000, 1_700_000_000))
+    cache.folders_key([rule.parent])
+    assert not (tmp_path / "cache" / "rule-digests").exists()
+
+
+def test_rule_files_under_pycache_count_neither_for_the_rules_nor_for_their_digest(tmp_path):
+    from healthlint.ruleset import rule_files
+
+    folder = tmp_path / "rules"
+    (folder / "__pycache__").mkdir(parents=True)
+    (folder / "a.yaml").write_text("id: X1\n")
+    stray = folder / "__pycache__" / "b.yaml"
+    stray.write_text("id: X2\n")
+    before = cache.folders_key([folder], enabled=False)
+    stray.write_text("id: X3\n")
+    assert cache.folders_key([folder], enabled=False) == before
+    assert rule_files(folder) == [folder / "a.yaml"]
 
 
 def test_no_cache_writes_nothing(tmp_path, capsys, monkeypatch):
