@@ -64,3 +64,9 @@ def test_two_underlined_titles_in_a_row_are_two_headings():
     text = "Contact us\n----------\nReferences\n----------\n[1] NICE. Menopause. NG23; 2015.\n"
     assert _blocks(text) == [("heading", "Contact us"), ("heading", "References"),
                              ("paragraph", "[1] NICE. Menopause. NG23; 2015.")]
+
+
+def test_an_underlined_question_is_a_heading_and_reads_as_a_question(lint):
+    text = "Probiotics\n\nCan probiotics really boost immunity?\n-------------------------------------\n\nSome do, a little.\n"
+    assert _blocks(text)[1] == ("heading", "Can probiotics really boost immunity?")
+    assert [f.rule for f in lint(text, "leaflet.txt", select=("HL101",))] == []

@@ -153,10 +153,12 @@ def _heading_like(line: str, nxt: str) -> bool:
 
 
 def _underlined_title(line: str) -> bool:
-    """A line that can stand over an underline: short, with no closing punctuation, and
-    not itself a line of dashes or equals signs."""
+    """A line that can stand over an underline: short, with no closing punctuation but a
+    question mark (leaflets head sections "What is hay fever?"), and not itself a line of
+    dashes or equals signs."""
     line = line.strip()
-    return 0 < len(line) <= HEADING_MAX and not TERMINAL.search(line) and not UNDERLINE.fullmatch(line)
+    return (0 < len(line) <= HEADING_MAX and not (TERMINAL.search(line) and not line.endswith("?"))
+            and not UNDERLINE.fullmatch(line))
 
 
 def _looks_like_title(line: str) -> bool:
