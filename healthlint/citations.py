@@ -74,10 +74,20 @@ SITE_PAGES = frozenset({
 })
 """The last part of the address of a page every site has (legal terms, delivery): a page
 footer's links, which are not the sources of any claim, wherever they sit on the site."""
+SITE_ACTION_PAGES = frozenset({
+    "book", "enquire", "enquiry", "apply", "register", "subscribe", "join", "order", "shop", "store", "pricing",
+    "prices", "offers",
+})
+"""The same, for a link within the site ("/book", "/pricing"): an address elsewhere may be
+a source ("academic.oup.com/book/40542" is a book)."""
 SITE_TOP_PAGES = frozenset({"about", "about-us", "contact", "contact-us", "faq", "faqs", "help"})
 """The same, but only at the top of a site ("/about", "/contact-us"): deeper down, "about"
 and "faqs" name a health body's topic pages ("cdc.gov/flu/about/")."""
-SHOP_QUERY_KEYS = frozenset({"add-to-cart", "add_to_cart", "add-to-basket"})
+SHOP_QUERY_KEYS = frozenset({
+    "add-to-cart", "add_to_cart", "add-to-basket", "ref", "aff", "affid", "aff_id", "affiliate", "affiliate_id",
+    "referral",
+})
+"""Query keys of a link to buy with: a basket's, and an affiliate's ("?ref=jessm")."""
 PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 INTERNAL_REFERENCE = re.compile(
     r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.IGNORECASE
@@ -223,7 +233,8 @@ def _link_cites(target: str) -> bool:
 
 
 def _shop_page(target: str) -> bool:
-    """True for a link to a page for buying, booking or signing in (``SHOP_SEGMENTS``)."""
+    """True for a link to a page for buying, booking or signing in (``SHOP_SEGMENTS``), or
+    for an affiliate's link (``SHOP_QUERY_KEYS``)."""
     try:
         parts = urlsplit(target)
     except ValueError:  # "http://[bad" : not a shop page either
@@ -238,7 +249,8 @@ def _shop_page(target: str) -> bool:
 def _site_page(target: str) -> bool:
     """True for a link to this site's home page ("/", "index.html"), to a page named in
     ``SITE_PAGES`` ("/terms", "https://shop.example/legal/privacy-policy.html") or to one
-    named in ``SITE_TOP_PAGES`` at the top of a site ("/about-us", "/faq/index.html")."""
+    named in ``SITE_TOP_PAGES`` at the top of a site ("/about-us", "/faq/index.html"), or
+    within the site to one named in ``SITE_ACTION_PAGES`` ("/book", "/pricing/")."""
     try:
         parts = urlsplit(target)
     except ValueError:
@@ -248,7 +260,9 @@ def _site_page(target: str) -> bool:
         segments.pop()
     if not segments:
         return bool(parts.path) and not (parts.scheme or parts.netloc or parts.query)
-    return segments[-1] in SITE_PAGES or (len(segments) == 1 and segments[0] in SITE_TOP_PAGES)
+    within_site = not (parts.scheme or parts.netloc)
+    return (segments[-1] in SITE_PAGES or (len(segments) == 1 and segments[0] in SITE_TOP_PAGES)
+            or (within_site and segments[-1] in SITE_ACTION_PAGES))
 
 
 def _numbers(label: str) -> set[int]:

@@ -73,14 +73,16 @@ def test_a_group_named_in_brackets_is_no_citation_without_a_source_and_year(text
 
 @pytest.mark.parametrize("target", ["/basket/add?sku=NSP-01", "https://shop.example.com/cart", "/checkout", "book-now.html",
                                     "/account/login", "mailto:hello@example.com", "/?add-to-cart=12", "/my-account/",
-                                    "/book-a-consultation", "/users/sign_in"])
+                                    "/book-a-consultation", "/users/sign_in", "https://ketokraft.example/bundle?ref=jessm",
+                                    "https://shop.example/p/shake?aff_id=77"])
 def test_a_link_for_buying_booking_or_signing_in_is_no_source(target):
     text = f'<p>Studies show that it works. <a href="{target}">Add to basket</a></p>\n'
     assert [c.kind for c in find_citations(parse_document("page.html", text)).found] == []
 
 
 @pytest.mark.parametrize("target", ["/", "/index.html", "/terms", "/privacy-policy/", "https://shop.example.com/legal/cookies.html",
-                                    "/contact-us", "/help/delivery", "/about/index.html", "https://shop.example.com/faq"])
+                                    "/contact-us", "/help/delivery", "/about/index.html", "https://shop.example.com/faq",
+                                    "/book", "/clinic/pricing/"])
 def test_a_link_to_the_home_page_or_a_page_every_site_has_is_no_source(target):
     text = f'<p>Studies show that it works. <a href="{target}">Read more</a></p>\n'
     assert [c.kind for c in find_citations(parse_document("page.html", text)).found] == []
