@@ -84,10 +84,10 @@ SITE_TOP_PAGES = frozenset({"about", "about-us", "contact", "contact-us", "faq",
 """The same, but only at the top of a site ("/about", "/contact-us"): deeper down, "about"
 and "faqs" name a health body's topic pages ("cdc.gov/flu/about/")."""
 SHOP_QUERY_KEYS = frozenset({
-    "add-to-cart", "add_to_cart", "add-to-basket", "ref", "aff", "affid", "aff_id", "affiliate", "affiliate_id",
-    "referral",
+    "add-to-cart", "add_to_cart", "add-to-basket", "aff", "affid", "aff_id", "affiliate", "affiliate_id",
 })
-"""Query keys of a link to buy with: a basket's, and an affiliate's ("?ref=jessm")."""
+"""Query keys of a link to buy with: a basket's, and an affiliate's ("?aff_id=77"); not
+``ref``, which newsletters add to the journal links they send readers to."""
 PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 INTERNAL_REFERENCE = re.compile(
     r"#(?:user-content-)?(?:(?:ref|fn|cite_note|cite|note|footnote|bib|source)[-_:]?[\w-]*|c?r\d[\w-]*)", re.IGNORECASE
@@ -116,6 +116,11 @@ PATTERNS = {
         # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets,
         # and perhaps in italics ("*Sports Medicine*", "<em>BMJ</em>")
         r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
+        # Three to six authors, perhaps then a journal: "(Howe, Keys and Richards, Journal of
+        # Dentistry, 2019)"
+        r"|\((?:see\s+)?[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+){1,4},?\s+(?:and|&)\s+[A-Z][\w'’-]+,?\s+"
+        r"(?:(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|and|in|the|for|on)){0,9}"
+        r"(?:[*_]{1,2}|</(?:em|i|cite)>)?,?\s+)?(?:19|20)\d\d[a-z]?\)"
         # A group author: "(World Health Organization, 2019)", "(see Royal College of
         # Physicians 2021)", "(DREAM Study Research Group, New England Journal of Medicine,
         # 2018)"; not a badge, "(British Acupuncture Council member since 2009)"
