@@ -33,6 +33,14 @@ def test_disclaimer_beside_cure_claims_is_reported_in_advertising(lint):
     assert finding.line == 3
 
 
+def test_a_conditional_rule_with_near_needs_its_context_somewhere_in_the_document(lint):
+    """HL504 asks only a page that sells to disclose: "our team" on a hospital leaflet is no seller's."""
+    leaflet = "Colonoscopy\n\nThe test looks inside your bowel. Our team is happy to answer questions.\n"
+    assert fired(lint(leaflet, select=("HL504",))) == []
+    shop = leaflet + "\nPrivate colonoscopy from £1,200; book online.\n"
+    assert fired(lint(shop, select=("HL504",))) == ["HL504"]
+
+
 def test_discouraging_medication_is_reported_and_safe_advice_is_not(lint):
     assert fired(lint("Try our tincture instead of antidepressants.\n", select=("HL205",))) == ["HL205"]
     assert fired(lint("Never stop taking your medication without talking to your doctor.\n", select=("HL205",))) == []

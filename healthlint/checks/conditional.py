@@ -3,7 +3,9 @@
 For rules whose trigger and remedy are different words: a supplement's structure/function
 claim ("supports healthy digestion") requires the exact FDA disclaimer somewhere in the
 document; a medical disclaimer sitting beside cure claims does not neutralise them
-(``forbid``). Each match of ``when`` is checked, and reported, on its own.
+(``forbid``). Each match of ``when`` is checked, and reported, on its own. With ``near``,
+as for ``phrase`` rules, a match of ``when`` counts only with that context nearby: "our
+team" is a seller's only on a page that sells.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from healthlint.errors import RuleFileError
 from healthlint.ruleset import Rule
 
 FIELDS = {"when": list, "require": list, "forbid": list, "within": str, "report": str, "exceptions": dict,
-          "search": str}
+          "search": str, "near": dict}
 REQUIRED = ("when",)
 REPORTS = ("first", "each")
 
