@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from healthlint.document import Block, Document
 from healthlint.lexicons import lexicon
@@ -234,35 +234,29 @@ def _link_cites(target: str) -> bool:
         return False
     if target.startswith("#"):
         return bool(INTERNAL_REFERENCE.fullmatch(target))
-    return not (_shop_page(target) or _site_page(target))
-
-
-def _shop_page(target: str) -> bool:
-    """True for a link to a page for buying, booking or signing in (``SHOP_SEGMENTS``), or
-    for an affiliate's link (``SHOP_QUERY_KEYS``)."""
     try:
         parts = urlsplit(target)
-    except ValueError:  # "http://[bad" : not a shop page either
-        return False
-    for segment in parts.path.lower().split("/"):
-        segment = PAGE_SUFFIX.sub("", segment)
-        if segment in SHOP_SEGMENTS or segment.startswith(SHOP_SEGMENT_STARTS):
-            return True
+    except ValueError:  # "http://[bad": a reader may still follow it
+        return True
+    segments = [PAGE_SUFFIX.sub("", segment) for segment in parts.path.lower().split("/") if segment]
+    return not (_shop_page(parts, segments) or _site_page(parts, segments))
+
+
+def _shop_page(parts: SplitResult, segments: list[str]) -> bool:
+    """True for a link to a page for buying, booking or signing in (``SHOP_SEGMENTS``), or
+    for an affiliate's link (``SHOP_QUERY_KEYS``); ``segments`` are the parts of its path."""
+    if any(segment in SHOP_SEGMENTS or segment.startswith(SHOP_SEGMENT_STARTS) for segment in segments):
+        return True
     return any(key.lower() in SHOP_QUERY_KEYS for key, _ in parse_qsl(parts.query, keep_blank_values=True))
 
 
-def _site_page(target: str) -> bool:
+def _site_page(parts: SplitResult, segments: list[str]) -> bool:
     """True for a link to this site's home page ("/", "index.html"), to a page named in
     ``SITE_PAGES`` ("/terms", "https://shop.example/legal/privacy-policy.html") or to one
     named in ``SITE_TOP_PAGES`` at the top of a site ("/about-us", "/faq/index.html"), or
     within the site to one named in ``SITE_ACTION_PAGES`` ("/book", "/pricing/")."""
-    try:
-        parts = urlsplit(target)
-    except ValueError:
-        return False
-    segments = [PAGE_SUFFIX.sub("", segment) for segment in parts.path.lower().split("/") if segment]
     if segments[-1:] == ["index"]:
-        segments.pop()
+        segments = segments[:-1]
     if not segments:
         return bool(parts.path) and not (parts.scheme or parts.netloc or parts.query)
     within_site = not (parts.scheme or parts.netloc)
