@@ -174,3 +174,85 @@ def test_start_phrases_find_exactly_what_a_scan_finds_on_generated_patterns_and_
                 assert tried == scanned, (source, text)
                 compared += len(scanned)
     assert anchored > 150 and compared > 300
+
+
+def _index_of(anchor_list) -> anchors.StartIndex:
+    index = anchors.StartIndex()
+    index.WARM_UP = 0
+    for anchor in anchor_list:
+        index.add(anchor)
+    return index
+
+
+def test_the_start_index_finds_exactly_what_each_patterns_own_finder_finds():
+    docs = [parse_document(str(p), p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.*"))
+            if p.suffix in (".md", ".html", ".txt")]
+    parts = [(rule_id, part) for rule_id, part in _builtin_parts() if part[2] is not None]
+    index = _index_of(anchor for _, (_, _, anchor) in parts)
+    assert len(index.ids) >= 0.9 * len({anchor for _, (_, _, anchor) in parts})
+    compared = 0
+    for doc in docs:
+        for rule_id, (pattern, gate, anchor) in parts:
+            number = index.ids.get(anchor)
+            if number is None:
+                continue
+            regions = patterns._regions(gate, doc)
+            own = [(m.span(), m.group()) for _, _, m in patterns._anchored(pattern, regions, anchor, doc, 0, Budget())]
+            indexed = [(m.span(), m.group()) for _, _, m in
+                       patterns._anchored(pattern, regions, anchor, doc, 0, Budget(), index.places(doc, number))]
+            assert indexed == own, (rule_id, pattern.pattern[:80], doc.path)
+            compared += len(own)
+    assert compared > 500
+
+
+def test_the_start_index_gives_each_anchor_its_places_where_phrases_share_a_beginning():
+    # "in" begins inside "in mice" and "inside"; only "in " ends at a word; one is bound to a word start.
+    bound, loose, spaced = start_words(r"\bin\s+mice"), start_words(r"in"), start_words(r"\bin\s+(?:a|b)")
+    index = _index_of([bound, loose, spaced])
+    text = "within mice, in\n\tmice, inside, in a\u00a0b."
+    doc = SimpleNamespace(lowered=text)
+    for anchor in (bound, loose, spaced):
+        expected = [m.start() for m in anchor.finder().finditer(text)]
+        assert index.places(doc, index.ids[anchor]) == expected, anchor.words
+
+
+def test_a_pattern_whose_start_phrase_holds_any_character_keeps_its_own_finder():
+    assert anchors.StartIndex().add(start_words(r"\bcan.t\s+hurt")) is None
+
+
+def test_the_start_index_waits_until_the_run_has_read_enough_text():
+    index = anchors.StartIndex()
+    number = index.add(start_words(r"\bmiracle"))
+    index.WARM_UP = 30
+    first, second = SimpleNamespace(lowered="a miracle " * 2), SimpleNamespace(lowered="a miracle " * 2)
+    assert index.places(first, number) is None  # 20 characters read: the finders still serve
+    assert index.places(first, number) is None  # a document is counted once
+    assert index.places(second, number) == [2, 12]
+
+
+def test_the_start_index_finds_what_a_scan_finds_on_generated_patterns_and_texts():
+    rng = random.Random(20261203)
+    compared = 0
+    for _ in range(60):
+        sources = [_random_pattern(rng) for _ in range(8)]
+        compiled = []
+        for source in sources:
+            anchor = start_words(patterns.PLAIN_SPACE.sub(r"\\s+", source))
+            if anchor is not None:
+                compiled.append((regex.compile(patterns.PLAIN_SPACE.sub(r"\\s++", source), patterns.FLAGS), anchor))
+        index = _index_of(anchor for _, anchor in compiled)
+        for _ in range(5):
+            text = _random_text(rng)
+            doc = SimpleNamespace(masked=text, lowered=text.lower())
+            for pattern, anchor in compiled:
+                number = index.ids.get(anchor)
+                if number is None:
+                    continue
+                for region in ([(0, len(text))], [(0, len(text) // 2), (len(text) // 2 + 1, len(text))]):
+                    scanned = [m.span() for start, end in region for m in pattern.finditer(text, start, end)
+                               if m.end() > m.start()]
+                    places = index.places(doc, number)
+                    tried = [m.span() for _, _, m in patterns._anchored(pattern, region, anchor, doc, 0, Budget(), places)]
+                    assert tried == scanned, (pattern.pattern, text)
+                    compared += len(scanned)
+    assert compared > 300

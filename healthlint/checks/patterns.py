@@ -165,9 +165,15 @@ class Scanner:
     def __post_init__(self) -> None:
         for _, gate, _ in self.parts:
             INDEX.add(gate)
+        # Each part's number in the run's start index (None: it uses its own finder).
+        self.starts = [anchors.START_INDEX.add(anchor) for _, _, anchor in self.parts]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"parts": self.parts}  # the numbers are this process's
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """A scanner loaded from the compiled-rules cache registers its gate words again."""
+        """A scanner loaded from the compiled-rules cache registers its gate words and
+        start words again."""
         self.__dict__.update(state)
         self.__post_init__()
 
@@ -195,9 +201,12 @@ class Scanner:
         """One pattern's non-empty matches in its regions, in document order."""
         pattern, _, anchor = self.parts[index]
         text = doc.masked
-        if anchor is not None and anchor.warmed_up(sum(end - start for start, end in regions)):
-            yield from _anchored(pattern, regions, anchor, doc, index, budget)
-            return
+        if anchor is not None:
+            number = self.starts[index]
+            places = None if number is None else anchors.START_INDEX.places(doc, number)
+            if places is not None or anchor.warmed_up(sum(end - start for start, end in regions)):
+                yield from _anchored(pattern, regions, anchor, doc, index, budget, places)
+                return
         for start, end in regions:
             for m in pattern.finditer(text, start, end, timeout=budget.left()):
                 if m.end() > m.start():
@@ -231,16 +240,19 @@ def compile_scanner(rule: Rule, field: str, patterns: Any) -> Scanner:
 
 def _anchored(
     pattern: regex.Pattern[str], regions: list[tuple[int, int]], anchor: anchors.Anchor, doc: Document,
-    index: int, budget: Budget,
+    index: int, budget: Budget, places: list[int] | None = None,
 ) -> Iterator[tuple[int, int, regex.Match[str]]]:
     """A pattern's matches in its regions, tried only where one of its start words begins:
-    the matches a scan of each region would find, since a scan tries the places in order too."""
-    text, lowered = doc.masked, doc.lowered
-    finder = anchor.finder()
+    the matches a scan of each region would find, since a scan tries the places in order too.
+    The places are the run's start index's (``anchors.StartIndex``), or else its finder's."""
+    text = doc.masked
     for start, end in regions:
         last_end = start
-        for place in finder.finditer(lowered, start, end):
-            at = place.start()
+        if places is None:
+            found = [place.start() for place in anchor.finder().finditer(doc.lowered, start, end)]
+        else:
+            found = places[bisect_left(places, start) : bisect_left(places, end)]
+        for at in found:
             if at < last_end:
                 continue
             m = pattern.match(text, at, end, timeout=budget.left())
