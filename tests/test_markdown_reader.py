@@ -102,6 +102,15 @@ def test_autolinks_and_bare_urls_are_masked_without_the_sentence_period():
     ]
 
 
+@pytest.mark.parametrize("url", ["www.cure.example", "Www.Cure.example", "wWW.cure.example", "WwW.cure.example", "WWW.CURE.EXAMPLE",
+                                 "HTTP://cure.example", "hTTps://cure.example/a"])
+def test_a_bare_url_in_any_case_is_masked_and_recorded(url):
+    text = f"Read {url} today.\n"
+    parsed = parse(text)
+    assert parsed.masked == blanked(text, url)
+    assert parsed.links == [Link(5, 5 + len(url), url)]
+
+
 def test_html_comments_in_blocks_and_inline_are_recorded_at_their_exact_span():
     text = (
         "<!-- healthlint-disable HL101 -->\n"
