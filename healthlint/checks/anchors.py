@@ -29,6 +29,7 @@ document with a trie of all of them, rather than one scan per pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from re import _constants as C
@@ -203,17 +204,24 @@ def _finder(words: frozenset[str], word_start: bool) -> re.Pattern[str]:
     ``\\b`` fails there in any reading of Unicode word characters, so this can never hide
     a match.
     """
+    branches = [first + (f"(?={rest})" if rest else "") for first, rest in _first_characters(words)]
+    guard = "(?<![a-z0-9_].)" if word_start else ""
+    return re.compile("(?:" + "|".join(branches) + ")" + guard)
+
+
+def _first_characters(words: Iterable[str]) -> list[tuple[str, str]]:
+    """Each first character of ``words``, spelled, with a trie of what may follow it:
+    optional where a word ends there, and empty where every word that begins with it ends."""
     following: dict[str, set[str]] = {}
     for word in words:
         following.setdefault(word[0], set()).add(word[1:])
-    branches = []
+    found = []
     for first, rests in sorted(following.items()):
         rest = trie(frozenset(r for r in rests if r), _spell)
         if rest and "" in rests:
             rest = f"(?:{rest})?"
-        branches.append(_spell(first) + (f"(?={rest})" if rest else ""))
-    guard = "(?<![a-z0-9_].)" if word_start else ""
-    return re.compile("(?:" + "|".join(branches) + ")" + guard)
+        found.append((_spell(first), rest))
+    return found
 
 
 def _spell(ch: str) -> str:
@@ -320,13 +328,5 @@ def _trie_and_table(ids: dict[Anchor, int]) -> tuple[re.Pattern[str], _Table]:
     for phrase in owners:
         holders = {a for k in range(1, len(phrase) + 1) for a in owners.get(phrase[:k], ())}
         table[phrase] = (tuple(ids[a] for a in holders), tuple(ids[a] for a in holders if not a.word_start))
-    following: dict[str, set[str]] = {}
-    for phrase in owners:
-        following.setdefault(phrase[0], set()).add(phrase[1:])
-    branches = []
-    for first, rests in sorted(following.items()):
-        rest = trie(frozenset(r for r in rests if r), _spell)
-        if rest and "" in rests:
-            rest = f"(?:{rest})?"
-        branches.append(f"{_spell(first)}(?={rest}())")
+    branches = [f"{first}(?={rest}())" for first, rest in _first_characters(owners)]
     return re.compile("|".join(branches)), table
