@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 
 from healthlint.document import Block, Comment, Link, Marker, Parsed
 from healthlint.positions import LineIndex
+from healthlint.textutil import blank_span
 
 # fmt: off
 # Elements whose content is not published prose: code, scripts, embedded formats, and
@@ -120,7 +121,6 @@ COMMENT_CLOSE = re.compile(r"--\s*>")
 ABRUPT_COMMENT = re.compile(r"<!--->|<!-->")
 # An "&#" that html.parser's charref pattern will not match.
 BAD_CHARREF = re.compile(r"&#(?!(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F])")
-NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 # One attribute of a start tag, after the tag name: its name, and its value as written.
 ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"'][^\s>]*))?""")
 TAG_NAME = re.compile(r"<[^\s/>]+")
@@ -199,11 +199,6 @@ def _find_all(source: str, needle: str, start: int = 0) -> list[int]:
         found.append(i)
         i = source.find(needle, i + 1)
     return found
-
-
-def _blank(text: str) -> str:
-    """Spaces of the same length as ``text``, keeping ``\\r`` and ``\\n`` in place."""
-    return NOT_LINE_BREAK.sub(lambda m: " " * (m.end() - m.start()), text)
 
 
 def _html_integer(value: str | None) -> int | None:
@@ -348,7 +343,7 @@ class _Reader(HTMLParser):
         self._fed = fed
         self._defused = defused
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", fed)]
-        self._template = _blank(text)
+        self._template = blank_span(text)
         self._chars = list(self._template)
         self._tags: list[str] = ["#root"]
         self._contexts: list[_Context] = [ROOT]

@@ -45,6 +45,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from healthlint.document import Block, Comment, Link, Marker, Parsed
 from healthlint.documents.frontmatter import Field, simple_fields
 from healthlint.positions import LINE_BREAK
+from healthlint.textutil import blank_span
 
 if TYPE_CHECKING:
     import yaml
@@ -460,8 +461,7 @@ class _Source:
         entity in its entity's first place. Hidden runs are cut from one blanked copy of
         the whole text, which is cheaper than blanking each run on its own."""
         text = self.text
-        ends = [*self.starts[1:], len(text)]
-        blank = "".join([" " * (end - start) + text[end:after] for start, end, after in zip(self.starts, self.ends, ends, strict=True)])
+        blank = blank_span(text)
         pieces: list[str] = []
         pos = 0
         for m in PROSE_OR_ENTITY.finditer(self.prose):
