@@ -266,14 +266,14 @@ class StartIndex:
         self._read = 0
 
     def add(self, anchor: Anchor | None) -> int | None:
-        """Hold ``anchor``; its number in the index, or None where it keeps its finder."""
-        if anchor is None or not all(map(_plain_phrase, anchor.words)):
-            return None
-        return self.ids.setdefault(anchor, len(self.ids))
+        """Hold ``anchor``; its number in the index. Whether the trie can find its phrases
+        is only asked when the trie is built, so a one-file run pays nothing for it."""
+        return None if anchor is None else self.ids.setdefault(anchor, len(self.ids))
 
     def places(self, doc, number: int) -> list[int] | None:
         """Where the phrases of anchor ``number`` begin in ``doc``, in order; None until
-        the run has read ``WARM_UP`` characters, this document included."""
+        the run has read ``WARM_UP`` characters, this document included, and for an
+        anchor that keeps its own finder."""
         cache = doc.__dict__.get("_start_places")
         if cache is None:  # the document's first question
             cache = doc.__dict__["_start_places"] = {}
@@ -290,9 +290,9 @@ class StartIndex:
             self._built = (len(self.ids), *_trie_and_table(self.ids))
         return self._built
 
-    def _scan(self, lowered: str) -> list[list[int]]:
+    def _scan(self, lowered: str) -> list[list[int] | None]:
         _, finder, table = self._scanner()
-        found: list[list[int]] = [[] for _ in self.ids]
+        found: list[list[int] | None] = [[] if _plain(anchor) else None for anchor in self.ids]
         # The lists each phrase's places go to, after a word character and elsewhere.
         targets: tuple[dict[str, list[list[int]]], dict[str, list[list[int]]]] = ({}, {})
         for m in finder.finditer(lowered):
@@ -311,17 +311,21 @@ class StartIndex:
 START_INDEX = StartIndex()
 
 
-def _plain_phrase(phrase: str) -> bool:
-    """A phrase the index finds as written: no any-character, one space between words."""
-    return ANY_CHARACTER not in phrase and "  " not in phrase and not phrase.startswith(" ") and (
-        not any(ch.isspace() and ch != " " for ch in phrase))
+UNPLAIN = re.compile(rf"[^\S ]|  |^ |{ANY_CHARACTER}")
+"""What the trie could not find as written: whitespace other than one space between words
+(a pattern's own tab or line break), a space first, or any character (a ``.``)."""
+
+
+def _plain(anchor: Anchor) -> bool:
+    """Whether the index finds every phrase of ``anchor`` (else it keeps its finder)."""
+    return not any(map(UNPLAIN.search, anchor.words))
 
 
 def _trie_and_table(ids: dict[Anchor, int]) -> tuple[re.Pattern[str], _Table]:
     """The trie of every phrase, with an empty group per first character that marks where
     the phrase found ends, and the table of the anchors each phrase's place belongs to."""
     owners: dict[str, set[Anchor]] = {}
-    for anchor in ids:
+    for anchor in filter(_plain, ids):
         for phrase in anchor.words:
             owners.setdefault(phrase, set()).add(anchor)
     table = {}
@@ -329,4 +333,4 @@ def _trie_and_table(ids: dict[Anchor, int]) -> tuple[re.Pattern[str], _Table]:
         holders = {a for k in range(1, len(phrase) + 1) for a in owners.get(phrase[:k], ())}
         table[phrase] = (tuple(ids[a] for a in holders), tuple(ids[a] for a in holders if not a.word_start))
     branches = [f"{first}(?={rest}())" for first, rest in _first_characters(owners)]
-    return re.compile("|".join(branches)), table
+    return re.compile("|".join(branches) or "(?!)"), table  # no phrase: nothing to find
