@@ -262,7 +262,7 @@ class StartIndex:
 
     def __init__(self) -> None:
         self.ids: dict[Anchor, int] = {}
-        self._built: tuple[int, re.Pattern[str], _Table] | None = None
+        self._built: tuple[int, re.Pattern[str], _Table, list[bool]] | None = None
         self._read = 0
 
     def add(self, anchor: Anchor | None) -> int | None:
@@ -285,14 +285,16 @@ class StartIndex:
             cache[version] = self._scan(doc.lowered)
         return cache[version][number]
 
-    def _scanner(self) -> tuple[int, re.Pattern[str], _Table]:
+    def _scanner(self) -> tuple[int, re.Pattern[str], _Table, list[bool]]:
+        """The trie, its table and which anchors it finds (by number), built once per
+        set of anchors."""
         if self._built is None or self._built[0] != len(self.ids):
-            self._built = (len(self.ids), *_trie_and_table(self.ids))
+            self._built = (len(self.ids), *_trie_and_table(self.ids), [_plain(anchor) for anchor in self.ids])
         return self._built
 
     def _scan(self, lowered: str) -> list[list[int] | None]:
-        _, finder, table = self._scanner()
-        found: list[list[int] | None] = [[] if _plain(anchor) else None for anchor in self.ids]
+        _, finder, table, held = self._scanner()
+        found: list[list[int] | None] = [[] if plain else None for plain in held]
         # The lists each phrase's places go to, after a word character and elsewhere.
         targets: tuple[dict[str, list[list[int]]], dict[str, list[list[int]]]] = ({}, {})
         for m in finder.finditer(lowered):

@@ -165,7 +165,7 @@ class Scanner:
     def __post_init__(self) -> None:
         for _, gate, _ in self.parts:
             INDEX.add(gate)
-        # Each part's number in the run's start index (None: it uses its own finder).
+        # Each part's number in the run's start index (None: a part with no start words).
         self.starts = [anchors.START_INDEX.add(anchor) for _, _, anchor in self.parts]
 
     def __getstate__(self) -> dict[str, Any]:
