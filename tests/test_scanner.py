@@ -54,3 +54,15 @@ def test_a_line_anchored_pattern_still_matches_where_a_block_begins():
     doc = parse_document("a.txt", "Zinc and colds\n\nBy Jane Smith, pharmacist\n")
     scanner = compile_scanner(_rule(), "patterns", [r"(?:^|\n)\s*by (?-i:[A-Z])\w+"])
     assert [m.group().strip() for m in scanner.finditer(doc, Budget())] == ["By Jane"]
+
+
+def test_a_scanner_from_the_cache_loads_only_the_patterns_it_scans_with():
+    import pickle
+
+    doc = parse_document("a.txt", "A miracle in a bottle.\n")
+    scanner = compile_scanner(_rule(), "patterns", ["miracle", "detox"])
+    loaded = pickle.loads(pickle.dumps(scanner))
+    assert all(isinstance(pattern, bytes) for pattern, _, _ in loaded.parts)
+    assert [m.group() for m in loaded.finditer(doc, Budget())] == ["miracle"]
+    assert [type(pattern) for pattern, _, _ in loaded.parts] == [type(scanner.parts[0][0]), bytes]
+    assert loaded.search(doc, doc.masked, Budget())
