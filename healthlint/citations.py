@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import SplitResult, parse_qsl, urlsplit
@@ -102,35 +102,42 @@ PATTERNS = {
     "pmid": re.compile(r"\bPMID:?\s*\d{6,9}\b"),
     "pmcid": re.compile(r"\bPMC\d{5,9}\b"),
     "trial": re.compile(r"\b(?:NCT\d{8}|ISRCTN\d{8}|EudraCT\s*\d{4}-\d{6}-\d{2})\b"),
-    # A page of a public health body, written without "https://": "(cdc.gov/oral-health)"
-    "health-body": re.compile(
-        r"\b(?:[a-z0-9-]+\.)+(?:gov|gov\.uk|nhs\.uk|nice\.org\.uk|who\.int|europa\.eu|gc\.ca|gov\.au)\b(?:/[\w./%#?=&-]*)?"
-    ),
     # A guideline named by its number: "the NICE guideline on osteoarthritis (NG226)", "SIGN 158"
     "guideline": re.compile(r"\bNICE\b(?:\W+\w+){0,6}?\W+\(?(?:NG|CG|TA|QS|PH|DG|IPG|MTG)\d{1,4}\b|\bSIGN\s+\d{2,3}\b"),
-    "author-year": re.compile(
-        r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
-        r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
-        r"|\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?"
-        # "(Cioffi et al., Journal of Translational Medicine)", "(Bolke et al., Nutrients
-        # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets,
-        # and perhaps in italics ("*Sports Medicine*", "<em>BMJ</em>")
-        r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
-        # Three to six authors, perhaps then a journal: "(Howe, Keys and Richards, Journal of
-        # Dentistry, 2019)"
-        r"|\((?:see\s+)?[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+){1,4},?\s+(?:and|&)\s+[A-Z][\w'’-]+,?\s+"
-        r"(?:(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|and|in|the|for|on)){0,9}"
-        r"(?:[*_]{1,2}|</(?:em|i|cite)>)?,?\s+)?(?:19|20)\d\d[a-z]?\)"
-        # A group author: "(World Health Organization, 2019)", "(see Royal College of
-        # Physicians 2021)", "(DREAM Study Research Group, New England Journal of Medicine,
-        # 2018)"; not a badge, "(British Acupuncture Council member since 2009)"
-        r"|\((?:see\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|for|on|and|&)\s+)?){0,6}(?:Group|Collaborat(?:ors|ion|ive)|"
-        r"Organi[sz]ation|Society|Institute|Association|Foundation|Council|Consortium|Network|Agency|Committee|"
-        r"College|Investigators|Trialists)(?:\s+(?:of|for|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){1,5})?"
-        r"(?:,\s*(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|in|the|for|on)){0,9}"
-        r"(?:[*_]{1,2}|</(?:em|i|cite)>)?)?,?\s+(?:19|20)\d\d[a-z]?\)"
-    ),
 }
+
+AUTHOR_YEAR_IN_BRACKETS = re.compile(
+    r"\((?:see\s+)?(?:[A-Z][\w'’-]+|[A-Z]{2,})(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+"
+    r"(?:19|20)\d\d[a-z]?(?:;\s*[^()]{0,80})?\)"
+    # "(Cioffi et al., Journal of Translational Medicine)", "(Bolke et al., Nutrients
+    # 2019;11(10):2494)": authors, then a journal, perhaps with issue numbers in brackets,
+    # and perhaps in italics ("*Sports Medicine*", "<em>BMJ</em>")
+    r"|\([A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?\s+et\s+al\.?,\s+(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z](?:[^()]|\(\w{1,10}\)){3,120}\)"
+    # Three to six authors, perhaps then a journal: "(Howe, Keys and Richards, Journal of
+    # Dentistry, 2019)"
+    r"|\((?:see\s+)?[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+){1,4},?\s+(?:and|&)\s+[A-Z][\w'’-]+,?\s+"
+    r"(?:(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|and|in|the|for|on)){0,9}"
+    r"(?:[*_]{1,2}|</(?:em|i|cite)>)?,?\s+)?(?:19|20)\d\d[a-z]?\)"
+    # A group author: "(World Health Organization, 2019)", "(see Royal College of
+    # Physicians 2021)", "(DREAM Study Research Group, New England Journal of Medicine,
+    # 2018)"; not a badge, "(British Acupuncture Council member since 2009)"
+    r"|\((?:see\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|for|on|and|&)\s+)?){0,6}(?:Group|Collaborat(?:ors|ion|ive)|"
+    r"Organi[sz]ation|Society|Institute|Association|Foundation|Council|Consortium|Network|Agency|Committee|"
+    r"College|Investigators|Trialists)(?:\s+(?:of|for|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){1,5})?"
+    r"(?:,\s*(?:[*_]{1,2}|<(?:em|i|cite)>)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|in|the|for|on)){0,9}"
+    r"(?:[*_]{1,2}|</(?:em|i|cite)>)?)?,?\s+(?:19|20)\d\d[a-z]?\)"
+)
+"""An author-year reference in brackets: "(Smith 2019)", "(Smith and Lee, 2020; 12:4)",
+"(Lee et al., Nutrients)", "(World Health Organization, 2019)"."""
+AUTHOR_ET_AL_YEAR = re.compile(r"\b[A-Z][\w'’-]+\s+et\s+al\.?,?\s+\(?(?:19|20)\d\d[a-z]?\)?")
+"""An author-year reference in the sentence: "Smith et al. 2019", "Smith et al. (2019)"."""
+ET_AL = re.compile(r"\s+et\s+al")
+HEALTH_BODY = re.compile(
+    r"\b(?:[a-z0-9-]+\.)+(?:gov|gov\.uk|nhs\.uk|nice\.org\.uk|who\.int|europa\.eu|gc\.ca|gov\.au)\b(?:/[\w./%#?=&-]*)?"
+)
+"""A page of a public health body, written without "https://": "(cdc.gov/oral-health)"."""
+HEALTH_BODY_SUFFIX = re.compile(r"\.(?:gov|gov\.uk|nhs\.uk|nice\.org\.uk|who\.int|europa\.eu|gc\.ca|gov\.au)\b")
+HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 
 # Literal text without which a pattern cannot match (as it is spelled there: these
 # patterns are case-sensitive, and "10." has no case). Most articles hold no PMID or
@@ -169,11 +176,11 @@ def find_citations(doc: Document) -> Citations:
         (found if numbers and numbers <= references else unresolved).append(cite)
     if "10." in doc.text:
         found.extend(Citation(start, end, "doi", doc.text[start:end]) for start, end in _dois(doc.text))
-    for kind, pattern in PATTERNS.items():
+    for kind, finder in _finders():
         literals = MUST_CONTAIN.get(kind)
         if literals and not any(literal in doc.text for literal in literals):
             continue
-        for m in pattern.finditer(doc.text):
+        for m in finder(doc.text):
             found.append(Citation(m.start(), m.end(), kind, m.group()))
     for m in _journal_mentions(doc):
         found.append(Citation(m.start(), m.end(), "journal", m.group()))
@@ -217,6 +224,92 @@ def _doi_prefix(text: str, at: int, earliest: int) -> int | None:
     if start >= earliest and DOI_LABEL.fullmatch(text, start, label_end) and _boundary_before(text, start):
         return start
     return at if _boundary_before(text, at) else None
+
+
+@cache
+def _finders() -> list[tuple[str, Callable[[str], Iterator[re.Match[str]]]]]:
+    """How each kind of citation written in the text is found, in the order they are
+    reported: a pattern's own scan, or a search that finds the same matches faster."""
+    scans = {kind: pattern.finditer for kind, pattern in PATTERNS.items()}
+    return [("pmid", scans["pmid"]), ("pmcid", scans["pmcid"]), ("trial", scans["trial"]),
+            ("health-body", _health_body_pages), ("guideline", scans["guideline"]), ("author-year", _author_years)]
+
+
+def _health_body_pages(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``HEALTH_BODY.finditer``, tried only just before a health body's
+    domain ("nhs.uk").
+
+    The pattern begins with a host name, so the engine tried it at every word of the
+    article: half of finding the citations. Every match holds a ``HEALTH_BODY_SUFFIX``,
+    with nothing but ``HOST_CHARACTERS`` between the match's start and it; so the first
+    match from ``pos`` on starts in the run of those characters just before the next
+    suffix, or after that suffix. Each place is tried once: the search is linear.
+    """
+    pos = 0
+    while (suffix := HEALTH_BODY_SUFFIX.search(text, pos)) is not None:
+        at = suffix.start()
+        start = at
+        while start > pos and text[start - 1] in HOST_CHARACTERS:
+            start -= 1
+        for place in range(start, at):  # a match has a host name before the suffix's dot
+            m = HEALTH_BODY.match(text, place)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = at + 1
+
+
+def _author_years(text: str) -> Iterator[re.Match[str]]:
+    """The matches one alternation of ``AUTHOR_YEAR_IN_BRACKETS`` and ``AUTHOR_ET_AL_YEAR``
+    would find, leftmost first and not overlapping. The two never begin at the same
+    character (one begins with "(", the other with a capital), so taking the earlier of
+    their next matches is what the alternation does.
+
+    In one alternation the "et al" form was tried at every capitalised word and cost
+    thirty times the bracketed forms: it is looked for from each "et al" instead.
+    """
+    pos = 0
+    bracketed = AUTHOR_YEAR_IN_BRACKETS.search(text)
+    et_al = _next_et_al_year(text, 0)
+    while bracketed is not None or et_al is not None:
+        if et_al is None or (bracketed is not None and bracketed.start() < et_al.start()):
+            m = bracketed
+        else:
+            m = et_al
+        yield m
+        pos = m.end()
+        if bracketed is not None and bracketed.start() < pos:
+            bracketed = AUTHOR_YEAR_IN_BRACKETS.search(text, pos)
+        if et_al is not None and et_al.start() < pos:
+            et_al = _next_et_al_year(text, pos)
+
+
+def _next_et_al_year(text: str, pos: int) -> re.Match[str] | None:
+    """The first match of ``AUTHOR_ET_AL_YEAR`` from ``pos`` on, found from the "et al"s.
+
+    A match is a name, then the whitespace before "et al": it starts in the run of name
+    characters (``[\\w'’-]``) that ends where an ``ET_AL`` begins. The first match from
+    ``pos`` starts in the run before the next ``ET_AL``, or after that "et al". Each place
+    is tried once.
+    """
+    while (hit := ET_AL.search(text, pos)) is not None:
+        at = hit.start()
+        start = at
+        while start > pos and _name_character(text[start - 1]):
+            start -= 1
+        for place in range(start, at - 1):  # a name has two characters at least
+            m = AUTHOR_ET_AL_YEAR.match(text, place)
+            if m is not None:
+                return m
+        pos = at + 1
+    return None
+
+
+def _name_character(ch: str) -> bool:
+    """``[\\w'’-]`` of the standard library's engine: ``\\w`` is what ``str.isalnum`` says, and "_"."""
+    return ch.isalnum() or ch in "_'’-"
 
 
 def _boundary_before(text: str, at: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -100,3 +102,39 @@ def test_a_link_to_the_home_page_or_a_page_every_site_has_is_no_source(target):
 def test_a_link_to_a_page_a_reader_can_check_is_a_source(target):
     text = f'<p>Studies show that it works (<a href="{target}">source</a>).</p>\n'
     assert "link" in [c.kind for c in find_citations(parse_document("page.html", text)).found]
+
+
+AUTHOR_FRAGMENTS = [
+    "Smith", "McDonald-Lee", "O'Brien", "Zoë", "van", "SMITH", "A", "et", "al", "al.", "et al.", ",", ", ",
+    "2019", "1998a", "(", ")", "; 12:4", " ", "  ", "\n", "and", "&", "see ", "Group", "Nutrients", "_", "é",
+]
+HOST_FRAGMENTS = [
+    "www", "cdc", "nhs", "gov", "uk", "nice", "org", "who", "int", "europa", "eu", "gc", "ca", "au",
+    ".", "-", "/", "x1", "A", " ", "(", ")", "?q=1", "#top", "_", "é", "\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(AUTHOR_FRAGMENTS), max_size=16).map("".join))
+@example("Smith et al. 2019 and (Lee et al., 2020)")
+@example("(Smith et al. 2019)")
+@example("Smith-Jones et al 2019)")
+@example("xSmith et al. 2019")
+@example("(Lee, 2019) Smith et al. (2020) (Jones 2021)")
+def test_author_years_are_the_spans_one_alternation_of_both_forms_finds(text):
+    from healthlint.citations import AUTHOR_ET_AL_YEAR, AUTHOR_YEAR_IN_BRACKETS, _author_years
+
+    whole = re.compile(f"{AUTHOR_YEAR_IN_BRACKETS.pattern}|{AUTHOR_ET_AL_YEAR.pattern}")
+    assert [m.span() for m in _author_years(text)] == [m.span() for m in whole.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(HOST_FRAGMENTS), max_size=16).map("".join))
+@example("see www.nhs.uk/conditions/flu and cdc.gov")
+@example("a.gov-b.nhs.uk")
+@example(" .gov.gov.gov")
+@example("x.gov.uk/page")
+def test_health_body_pages_are_the_spans_the_whole_pattern_finds(text):
+    from healthlint.citations import HEALTH_BODY, _health_body_pages
+
+    assert [m.span() for m in _health_body_pages(text)] == [m.span() for m in HEALTH_BODY.finditer(text)]
