@@ -159,9 +159,12 @@ class Scanner:
 
     Matches are merged as one alternation of the list would report them: leftmost first,
     the earlier pattern first at the same place, no two overlapping.
+
+    A scanner loaded from the compiled-rules cache holds each pattern as pickled bytes
+    until it first scans: read a part's pattern through ``_pattern``.
     """
 
-    parts: list[tuple[regex.Pattern[str], frozenset[str] | None, anchors.Anchor | None]]
+    parts: list[tuple[regex.Pattern[str] | bytes, frozenset[str] | None, anchors.Anchor | None]]
 
     def __post_init__(self) -> None:
         for _, gate, _ in self.parts:
@@ -183,6 +186,7 @@ class Scanner:
         self.__post_init__()
 
     def _pattern(self, index: int) -> regex.Pattern[str]:
+        """Part ``index``'s pattern, loaded from its bytes the first time it is asked for."""
         pattern, gate, anchor = self.parts[index]
         if isinstance(pattern, bytes):
             pattern = pickle.loads(pattern)
