@@ -1,6 +1,6 @@
 """healthlint benchmark suite: one command, a results table and a JSON record.
 
-    .venv/bin/python benchmarks/run.py            # full suite, about 20-40 minutes
+    .venv/bin/python benchmarks/run.py            # full suite, about 8-20 minutes
     .venv/bin/python benchmarks/run.py --quick    # smoke run, a minute or two
 
 Measures the installed ``healthlint`` next to this Python (or ``--healthlint CMD``) as
