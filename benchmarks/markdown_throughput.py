@@ -6,7 +6,8 @@ about 5 MB of generated health articles with the constructs real ones use: front
 headings, emphasis, links, footnotes, lists, quotes, tables, code and HTML comments.
 It is built in memory from a fixed seed, so runs are comparable.
 
-Run: ``python benchmarks/markdown_throughput.py [--megabytes 5] [--repeat 3]``
+Run: ``python benchmarks/markdown_throughput.py [--megabytes 5] [--repeat 3]``; with
+markdown-it-pyrs installed in the same venv it is measured too.
 """
 
 from __future__ import annotations
@@ -126,6 +127,24 @@ def markdown_it_alone() -> Callable[[str], object]:
     return md.parse
 
 
+def markdown_it_pyrs() -> Callable[[str], object] | None:
+    """markdown-it-pyrs, the Rust port of markdown-it with Python bindings, when it is
+    installed (``pip install markdown-it-pyrs``; it is no dependency of healthlint): the
+    same configuration, parsed to a tree and walked, for what a compiled parser would
+    leave of the reader's time. Its last release, 0.4.0, has wheels for Python 3.11 and
+    3.12 only, so healthlint cannot require it."""
+    try:
+        from markdown_it_pyrs import MarkdownIt as RustMarkdownIt
+    except ImportError:
+        return None
+    md = RustMarkdownIt("commonmark").enable_many(["table", "strikethrough", "front_matter", "footnote"])
+
+    def parse_and_walk(text: str) -> int:
+        return sum(1 for _ in md.tree(text).walk())
+
+    return parse_and_walk
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=5.0)
@@ -134,10 +153,13 @@ def main() -> None:
     files = corpus(args.megabytes)
     megabytes = sum(len(f.encode()) for f in files) / 1e6
     print(f"{len(files)} files, {megabytes:.2f} MB, median of {args.repeat} passes on one core")
-    for name, parse_one in (
-        ("healthlint parse", parse),
-        ("markdown-it alone", markdown_it_alone()),
-    ):
+    parsers = [("healthlint parse", parse), ("markdown-it alone", markdown_it_alone())]
+    rust = markdown_it_pyrs()
+    if rust is None:
+        print("(markdown-it-pyrs is not installed: its line is left out)")
+    else:
+        parsers.append(("markdown-it-pyrs", rust))
+    for name, parse_one in parsers:
         seconds = median_seconds(files, parse_one, args.repeat)
         print(f"{name:>18}: {seconds:.2f} s -> {megabytes / seconds:.2f} MB/s")
 
