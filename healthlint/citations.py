@@ -239,30 +239,14 @@ def _finders() -> list[tuple[str, Callable[[str], Iterator[re.Match[str]]]]]:
 
 
 def _health_body_pages(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``HEALTH_BODY.finditer``, tried only just before a health body's
-    domain ("nhs.uk").
-
-    The pattern begins with a host name, so the engine tried it at every word of the
-    article: half of finding the citations. Every match holds a ``HEALTH_BODY_SUFFIX``,
-    with nothing but ``HOST_CHARACTERS`` between the match's start and it; so the first
-    match from ``pos`` on starts in the run of those characters just before the next
-    suffix, or after that suffix's dot ("..gov.gov" matches from the second dot on). No
-    place is tried twice, and none that the whole scan would not have tried.
-    """
+    """The matches of ``HEALTH_BODY.finditer``, tried only in the host name before a
+    health body's domain (".nhs.uk"): the pattern begins with a host name, so the engine
+    tried it at every word of the article, half of finding the citations."""
+    in_host = HOST_CHARACTERS.__contains__
     pos = 0
-    while (suffix := HEALTH_BODY_SUFFIX.search(text, pos)) is not None:
-        at = suffix.start()
-        start = at
-        while start > pos and text[start - 1] in HOST_CHARACTERS:
-            start -= 1
-        for place in range(start, at):  # a match has a host name before the suffix's dot
-            m = HEALTH_BODY.match(text, place)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = at + 1
+    while (m := _first_before(text, pos, HEALTH_BODY, HEALTH_BODY_SUFFIX, in_host, 1)) is not None:
+        yield m
+        pos = m.end()
 
 
 def _author_years(text: str) -> Iterator[re.Match[str]]:
@@ -272,11 +256,10 @@ def _author_years(text: str) -> Iterator[re.Match[str]]:
     their next matches is what the alternation does.
 
     In one alternation the "et al" form was tried at every capitalised word and cost
-    thirty times the bracketed forms: it is looked for from each "et al" instead.
+    thirty times the bracketed forms: it is tried only in the name before each "et al".
     """
-    pos = 0
     bracketed = AUTHOR_YEAR_IN_BRACKETS.search(text)
-    et_al = _next_et_al_year(text, 0)
+    et_al = _first_before(text, 0, AUTHOR_ET_AL_YEAR, ET_AL, _name_character, 2)
     while bracketed is not None or et_al is not None:
         if et_al is None or (bracketed is not None and bracketed.start() < et_al.start()):
             m = bracketed
@@ -287,24 +270,29 @@ def _author_years(text: str) -> Iterator[re.Match[str]]:
         if bracketed is not None and bracketed.start() < pos:
             bracketed = AUTHOR_YEAR_IN_BRACKETS.search(text, pos)
         if et_al is not None and et_al.start() < pos:
-            et_al = _next_et_al_year(text, pos)
+            et_al = _first_before(text, pos, AUTHOR_ET_AL_YEAR, ET_AL, _name_character, 2)
 
 
-def _next_et_al_year(text: str, pos: int) -> re.Match[str] | None:
-    """The first match of ``AUTHOR_ET_AL_YEAR`` from ``pos`` on, found from the "et al"s.
+def _first_before(
+    text: str, pos: int, pattern: re.Pattern[str], landmark: re.Pattern[str], in_run: Callable[[str], bool],
+    shortest: int,
+) -> re.Match[str] | None:
+    """The first match of ``pattern`` from ``pos`` on, for a pattern whose every match
+    begins with a run of at least ``shortest`` characters that ``in_run`` accepts, ending
+    where a match of ``landmark`` begins (a host name and its domain, a name and the
+    space before "et al"), and never at a landmark's first character.
 
-    A match is a name, then the whitespace before "et al": it starts in the run of name
-    characters (``[\\w'’-]``) that ends where an ``ET_AL`` begins. The first match from
-    ``pos`` starts in the run before the next ``ET_AL``, or after that "et al". No place
-    is tried twice, and none that the whole scan would not have tried.
+    Such a match begins in the run just before the next landmark, or after that
+    landmark's first character. So the pattern is tried only in those runs: no place
+    twice, and none that a scan of the whole text would not have tried.
     """
-    while (hit := ET_AL.search(text, pos)) is not None:
+    while (hit := landmark.search(text, pos)) is not None:
         at = hit.start()
         start = at
-        while start > pos and _name_character(text[start - 1]):
+        while start > pos and in_run(text[start - 1]):
             start -= 1
-        for place in range(start, at - 1):  # a name has two characters at least
-            m = AUTHOR_ET_AL_YEAR.match(text, place)
+        for place in range(start, at - shortest + 1):
+            m = pattern.match(text, place)
             if m is not None:
                 return m
         pos = at + 1

@@ -232,8 +232,9 @@ class Scanner:
         """True when any pattern matches anywhere in ``haystack`` (the masked text or the source)."""
         for index, (_, gate, _) in enumerate(self.parts):
             regions = _regions(gate, doc) if haystack is doc.masked else [(0, len(haystack))]
-            for start, end in regions:
-                if self._pattern(index).search(haystack, start, end, timeout=budget.left()):
+            if regions:
+                pattern = self._pattern(index)
+                if any(pattern.search(haystack, start, end, timeout=budget.left()) for start, end in regions):
                     return True
         return False
 
